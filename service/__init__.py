@@ -1,0 +1,67 @@
+"""Backcare API: content and recommendations for people whose back hurts after stretching."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from service import cli, db, docs, errors, health
+from service.api import Api
+from service.config import Settings
+from service.content import i18n
+from service.content.routes import blueprints
+
+DISCLAIMER = (
+    "This information is general education, not medical advice. It does not replace a "
+    "diagnosis or treatment from a qualified professional. Seek emergency care at once for "
+    "loss of bowel or bladder control or numbness in the groin or inner thighs."
+)
+
+API_DESCRIPTION = f"""
+Content and recommendations behind the Backcare apps: stretches, strengthening exercises,
+causes, symptoms (red flags marked), recovery remedies, routines and FAQs, each citing its
+sources.
+
+**{DISCLAIMER}**
+
+Errors are `application/problem+json` (RFC 9457). Text is served in the language asked for
+with `?lang=` or `Accept-Language`, falling back to English; `Content-Language` says which.
+"""
+
+
+def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
+    """Build the app: config -> db -> errors -> Api -> blueprints -> CLI."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, static_folder=None)
+    app.config.update(
+        SETTINGS=settings,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        API_TITLE="Backcare API",
+        API_VERSION="1.0.0",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL=docs.ASSETS_URL,
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": API_DESCRIPTION,
+                "license": {"name": "Proprietary"},
+            },
+        },
+        **overrides,
+    )
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app, settings.database_url, echo=settings.sql_echo)
+    errors.register(app)
+    i18n.init_app(app)
+    api = Api(app)
+    api.register_blueprint(health.blp)
+    for blueprint in blueprints():
+        api.register_blueprint(blueprint)
+    app.register_blueprint(docs.blp)
+    cli.register(app)
+    return app

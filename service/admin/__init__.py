@@ -1,0 +1,1 @@
+"""Editors' side: bundles (import, export, seed)."""

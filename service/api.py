@@ -1,0 +1,64 @@
+"""flask-smorest's Api and Blueprint, set up for problem+json errors and strict arguments."""
+
+from __future__ import annotations
+
+import http
+from typing import Any, ClassVar
+
+import flask_smorest
+from flask_smorest.utils import prepare_response
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import HTTPException
+
+from service.content.schemas import Schema
+from service.errors import PROBLEM_JSON, http_exception_response
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details."""
+
+    from marshmallow import fields as _f
+
+    type = _f.String(required=True, metadata={"example": "about:blank"})
+    title = _f.String(required=True)
+    status = _f.Integer(required=True)
+    detail = _f.String(required=True)
+    instance = _f.String(required=True)
+    errors = _f.Dict(
+        keys=_f.String(),
+        values=_f.List(_f.String()),
+        metadata={"description": "Each invalid field's path (location.field) and its messages"},
+    )
+
+
+class Parser(FlaskParser):
+    # An unknown query parameter is a client bug (a typo in a filter name): say so.
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
+        "query": None,
+    }
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = Parser()
+
+
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        return http_exception_response(error)
+
+    def _register_responses(self) -> None:
+        # As flask-smorest does, but error bodies are documented as application/problem+json.
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+                content_type = PROBLEM_JSON
+            prepare_response(response, self.spec, content_type)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)

@@ -1,0 +1,1 @@
+"""What every content collection shares: slug, status, sources, tags, translations."""

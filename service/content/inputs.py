@@ -1,0 +1,92 @@
+"""The shape items take in seed files, import bundles and admin writes; export dumps the same."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from service.content.models import Status
+from service.content.schemas import LANGUAGE_PATTERN, Schema, Slug, slug_validator
+
+
+class Ref(fields.String):
+    """The slug of another item: a string on input, the related object's slug on output."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=[validate.Length(min=1, max=80), slug_validator], **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if value is not None and not isinstance(value, str):
+            value = value.slug
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+def refs(**kwargs: Any) -> fields.List:
+    return fields.List(Ref(), load_default=list, **kwargs)
+
+
+def text(max_length: int = 5000, **kwargs: Any) -> fields.String:
+    return fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
+
+
+def text_list(**kwargs: Any) -> fields.List:
+    return fields.List(
+        fields.String(validate=validate.Length(min=1, max=2000)),
+        load_default=list,
+        validate=validate.Length(max=100),
+        **kwargs,
+    )
+
+
+def count(low: int = 0, high: int = 3600, **kwargs: Any) -> fields.Integer:
+    """An optional whole number in range (seconds, breaths, repetitions...)."""
+    return fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=low, max=high), **kwargs
+    )
+
+
+class Tag(fields.String):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(validate=[validate.Length(min=1, max=80), slug_validator], **kwargs)
+
+
+class BundleItemSchema(Schema):
+    """Fields every content item has in a bundle. Unknown fields are rejected."""
+
+    # The model whose TEXT_FIELDS may appear in translations.
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
+    # Pairs (low, high) of fields where low must not exceed high.
+    RANGES: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    slug = Slug(required=True)
+    status = fields.Enum(Status, by_value=True, load_default=Status.PUBLISHED)
+    sources = fields.List(Ref(), required=True, validate=validate.Length(min=1, max=20))
+    tags = fields.List(Tag(), load_default=list, validate=validate.Length(max=50))
+    translations = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(LANGUAGE_PATTERN)),
+        values=fields.Dict(keys=fields.String(), values=fields.Raw()),
+        load_default=dict,
+        metadata={"description": "{language: {text field: translated value}}"},
+    )
+
+    class Meta:
+        unknown = ma.RAISE
+        ordered = True
+
+    @ma.validates_schema
+    def _check_ranges(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        for low, high in self.RANGES:
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                errors[low] = [f"Must not be greater than {high}."]
+        for language, values in (data.get("translations") or {}).items():
+            unknown = sorted(set(values) - set(self.TEXT_FIELDS))
+            if unknown:
+                errors.setdefault("translations", []).append(
+                    f"{language}: {', '.join(unknown)} cannot be translated; "
+                    f"translatable fields are {', '.join(self.TEXT_FIELDS)}."
+                )
+        if errors:
+            raise ma.ValidationError(errors)

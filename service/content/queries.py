@@ -1,0 +1,102 @@
+"""Reading published content: filtered, searched, paginated lists and details by slug."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from service.content.models import ContentMixin, JsonArrayContains, Status
+from service.content.schemas import page_count
+from service.errors import InvalidInput, NotFound
+
+T = TypeVar("T", bound=ContentMixin)
+Filter = Callable[[Any], sa.ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What a collection's list endpoint filters, searches and sorts by."""
+
+    filters: Mapping[str, Filter] = field(default_factory=dict)
+    # Arguments whose value must be the slug of an existing item of that model.
+    references: Mapping[str, type[ContentMixin]] = field(default_factory=dict)
+    search: Sequence[str] = ("name", "summary")
+    order_by: Sequence[str] = ("name",)
+    options: Sequence[LoaderOption] = ()
+
+
+@dataclass
+class Page(Generic[T]):
+    items: Sequence[T]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.total, self.page_size)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def check_references(
+    session: Session, args: Mapping[str, Any], references: Mapping[str, type[ContentMixin]]
+) -> None:
+    """A filter naming an unknown item is an error, not an empty or unfiltered answer."""
+    errors: dict[str, list[str]] = {}
+    for name, model in references.items():
+        value = args.get(name)
+        if value is None:
+            continue
+        found = session.scalar(sa.select(model.id).where(model.slug == value))
+        if found is None:
+            errors[f"query.{name}"] = [f"No {model.__tablename__} item has the slug {value!r}."]
+    if errors:
+        raise InvalidInput("Unknown slug in a filter: " + ", ".join(sorted(errors)), errors=errors)
+
+
+def list_page(session: Session, model: type[T], args: Mapping[str, Any], spec: ListSpec) -> Page[T]:
+    check_references(session, args, spec.references)
+    stmt = sa.select(model).where(model.status == Status.PUBLISHED)
+    if args.get("q"):
+        pattern = _like_pattern(args["q"])
+        stmt = stmt.where(
+            sa.or_(*(getattr(model, name).ilike(pattern, escape="\\") for name in spec.search))
+        )
+    if args.get("tag"):
+        stmt = stmt.where(JsonArrayContains(model.tags, args["tag"]))
+    for name, build in spec.filters.items():
+        value = args.get(name)
+        if value is not None:
+            stmt = stmt.where(build(value))
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    page, page_size = args["page"], args["page_size"]
+    order = [getattr(model, name) for name in spec.order_by]
+    items = session.scalars(
+        stmt.order_by(*order, model.id)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+        .options(*spec.options)
+    ).all()
+    return Page(items=items, total=total, page=page, page_size=page_size)
+
+
+def get_published(
+    session: Session, model: type[T], slug: str, options: Sequence[LoaderOption] = ()
+) -> T:
+    item = session.scalar(
+        sa.select(model)
+        .where(model.slug == slug, model.status == Status.PUBLISHED)
+        .options(*options)
+    )
+    if item is None:
+        raise NotFound(f"No published {model.__tablename__} item has the slug {slug!r}.")
+    return item

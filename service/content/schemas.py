@@ -1,0 +1,146 @@
+"""Schemas and fields every collection shares: translated text, sources, pages, list arguments."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from service.content.i18n import current_language, item_languages, translated
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_RE = re.compile(SLUG_PATTERN)
+slug_validator = validate.Regexp(
+    SLUG_PATTERN, error="Not a valid slug (lower-case words joined by '-')."
+)
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+MAX_PAGE = 10_000
+
+
+class Slug(fields.String):
+    """A slug: lower-case words joined by hyphens, at most 80 characters."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            validate=[validate.Length(min=1, max=80), slug_validator],
+            metadata={"pattern": SLUG_PATTERN, **kwargs.pop("metadata", {})},
+            **kwargs,
+        )
+
+
+class _Translated:
+    """Serialises the field in the response language when the object has a translation."""
+
+    def get_value(
+        self, obj: Any, attr: str, accessor: Any = None, default: Any = ma.missing
+    ) -> Any:
+        value = super().get_value(obj, attr, accessor, default)  # type: ignore[misc]
+        return translated(obj, attr, value, current_language.get())
+
+
+class Text(_Translated, fields.String):
+    pass
+
+
+class TextList(_Translated, fields.List):
+    pass
+
+
+class LanguageField(fields.Field):
+    """The language an item was served in: the response language if the item has it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            dump_only=True,
+            metadata={"type": "string", "description": "Language of this item's text"},
+            **kwargs,
+        )
+
+    def get_value(
+        self, obj: Any, attr: str, accessor: Any = None, default: Any = ma.missing
+    ) -> Any:
+        language = current_language.get()
+        return language if language in item_languages(obj) else "en"
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return value
+
+
+class Schema(ma.Schema):
+    class Meta:
+        ordered = True
+
+
+class SourceSchema(Schema):
+    slug = fields.String(required=True)
+    title = Text(required=True)
+    url = fields.String(allow_none=True, required=True)
+    publisher = fields.String(allow_none=True, required=True)
+
+
+class CauseRefSchema(Schema):
+    slug = fields.String(required=True)
+    name = Text(required=True)
+
+
+class ItemSchema(Schema):
+    """Fields every public item has."""
+
+    slug = fields.String(required=True)
+    tags = fields.List(fields.String(), required=True)
+    language = LanguageField()
+    updated_at = fields.DateTime(required=True)
+
+
+class DetailMixin(Schema):
+    sources = fields.List(fields.Nested(SourceSchema), required=True)
+
+
+class LanguageArgsSchema(Schema):
+    lang = fields.String(
+        validate=validate.Regexp(
+            LANGUAGE_PATTERN, error="Not a language tag such as 'en' or 'es'."
+        ),
+        metadata={
+            "description": "Language of the text; wins over Accept-Language. Falls back to English."
+        },
+    )
+
+
+class ListArgsSchema(LanguageArgsSchema):
+    page = fields.Integer(
+        load_default=1,
+        validate=validate.Range(min=1, max=MAX_PAGE),
+        metadata={"description": "1-based page"},
+    )
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    q = fields.String(
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Case-insensitive text search in the item's text"},
+    )
+    tag = fields.String(validate=validate.Length(min=1, max=80))
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class PageSchema(Schema):
+    total = fields.Integer(required=True, metadata={"description": "Items matching, all pages"})
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+
+
+def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """A page envelope schema for `item_schema`, named after it for the OpenAPI document."""
+    name = item_schema.__name__.removesuffix("Schema").removesuffix("Summary") + "PageSchema"
+    return type(
+        name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema), required=True)}
+    )
+
+
+def page_count(total: int, page_size: int) -> int:
+    return max(1, math.ceil(total / page_size))

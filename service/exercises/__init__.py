@@ -1,0 +1,1 @@
+"""Strengthening exercises for the core, glutes and lower back."""

@@ -1,0 +1,25 @@
+"""Every model of the service, imported in one place for the mapper and Alembic."""
+
+from service.causes.models import Cause
+from service.content.models import Source
+from service.exercises.models import Exercise, ExerciseContraindication
+from service.faqs.models import Faq
+from service.remedies.models import Remedy
+from service.routines.models import Routine, RoutineStep
+from service.stretches.models import Stretch, StretchContraindication
+from service.symptoms.models import Symptom, SymptomCause
+
+__all__ = [
+    "Cause",
+    "Exercise",
+    "ExerciseContraindication",
+    "Faq",
+    "Remedy",
+    "Routine",
+    "RoutineStep",
+    "Source",
+    "Stretch",
+    "StretchContraindication",
+    "Symptom",
+    "SymptomCause",
+]

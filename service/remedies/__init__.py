@@ -1,0 +1,1 @@
+"""Recovery remedies (cold, heat, movement, rest...) and when to use them."""

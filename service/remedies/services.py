@@ -1,0 +1,35 @@
+"""How remedies are listed (in the order of use), filtered and loaded."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from service.causes.models import Cause
+from service.content.models import Status
+from service.content.queries import ListSpec
+from service.remedies.models import Remedy
+
+
+def applies_at(hours: int) -> sa.ColumnElement[bool]:
+    """The remedy's window after onset includes `hours`."""
+    return sa.and_(
+        sa.or_(Remedy.start_hour.is_(None), Remedy.start_hour <= hours),
+        sa.or_(Remedy.end_hour.is_(None), Remedy.end_hour > hours),
+    )
+
+
+LIST = ListSpec(
+    filters={
+        "kind": lambda value: Remedy.kind == value,
+        "helps_with": lambda slug: Remedy.helps_with.any(Cause.slug == slug),
+        "hours_since_onset": applies_at,
+    },
+    references={"helps_with": Cause},
+    order_by=("recovery_order", "name"),
+)
+
+DETAIL = (
+    selectinload(Remedy.sources),
+    selectinload(Remedy.helps_with.and_(Cause.status == Status.PUBLISHED)),
+)

@@ -1,0 +1,1 @@
+"""Routines: ordered stretches with a time for each."""

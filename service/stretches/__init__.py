@@ -1,0 +1,1 @@
+"""Stretches: how to do them, how long to hold, and when not to."""

@@ -1,0 +1,111 @@
+"""Stretch shapes: public list and detail, list filters, and the bundle/admin input."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from service.content.inputs import BundleItemSchema, Ref, count, refs, text, text_list
+from service.content.schemas import (
+    CauseRefSchema,
+    DetailMixin,
+    ItemSchema,
+    ListArgsSchema,
+    Schema,
+    Slug,
+    Text,
+    TextList,
+)
+from service.stretches.models import Intensity, Stretch
+
+BODY_AREAS = (
+    "lower-back",
+    "upper-back",
+    "spine",
+    "hips",
+    "hamstrings",
+    "glutes",
+    "core",
+    "shoulders",
+)
+
+
+class VariantSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["easier", "harder"]))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ContraindicationSchema(Schema):
+    cause = fields.Nested(CauseRefSchema, required=True)
+    reason = Text(required=True)
+
+
+class StretchSummarySchema(ItemSchema):
+    name = Text(required=True)
+    summary = Text(required=True)
+    intensity = fields.Enum(Intensity, by_value=True, required=True)
+    body_areas = fields.List(fields.String(), required=True)
+    per_side = fields.Boolean(required=True)
+    hold_seconds_min = fields.Integer(allow_none=True, required=True)
+    hold_seconds_max = fields.Integer(allow_none=True, required=True)
+    breaths_min = fields.Integer(allow_none=True, required=True)
+    breaths_max = fields.Integer(allow_none=True, required=True)
+    repetitions_min = fields.Integer(allow_none=True, required=True)
+    repetitions_max = fields.Integer(allow_none=True, required=True)
+    routine_seconds = fields.Integer(
+        required=True, metadata={"description": "Seconds one round takes in a routine (per side)"}
+    )
+
+
+class StretchSchema(StretchSummarySchema, DetailMixin):
+    steps = TextList(fields.String(), required=True)
+    benefits = TextList(fields.String(), required=True)
+    common_mistakes = TextList(fields.String(), required=True)
+    when_to_stop = TextList(fields.String(), required=True)
+    variants = TextList(fields.Nested(VariantSchema), required=True)
+    helps_with = fields.List(fields.Nested(CauseRefSchema), required=True)
+    contraindications = fields.List(fields.Nested(ContraindicationSchema), required=True)
+
+
+class StretchQueryArgsSchema(ListArgsSchema):
+    intensity = fields.Enum(Intensity, by_value=True)
+    body_area = fields.String(validate=validate.OneOf(BODY_AREAS))
+    helps_with = Slug(metadata={"description": "Only stretches that help with this cause"})
+    safe_for = Slug(
+        metadata={"description": "Leave out stretches contraindicated for this condition (cause)"}
+    )
+
+
+class ContraindicationInSchema(Schema):
+    cause = Ref(required=True)
+    reason = text(2000)
+    translations = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict)
+
+
+class StretchInSchema(BundleItemSchema):
+    TEXT_FIELDS = Stretch.TEXT_FIELDS
+    RANGES = (
+        ("hold_seconds_min", "hold_seconds_max"),
+        ("breaths_min", "breaths_max"),
+        ("repetitions_min", "repetitions_max"),
+    )
+
+    name = text(200)
+    summary = text()
+    steps = text_list()
+    hold_seconds_min = count()
+    hold_seconds_max = count()
+    breaths_min = count(0, 100)
+    breaths_max = count(0, 100)
+    repetitions_min = count(0, 100)
+    repetitions_max = count(0, 100)
+    per_side = fields.Boolean(load_default=False)
+    routine_seconds = fields.Integer(required=True, validate=validate.Range(min=1, max=3600))
+    intensity = fields.Enum(Intensity, by_value=True, required=True)
+    body_areas = fields.List(fields.String(validate=validate.OneOf(BODY_AREAS)), load_default=list)
+    benefits = text_list()
+    common_mistakes = text_list()
+    when_to_stop = text_list()
+    variants = fields.List(fields.Nested(VariantSchema), load_default=list)
+    helps_with = refs(metadata={"description": "Cause slugs this stretch helps with"})
+    contraindications = fields.List(fields.Nested(ContraindicationInSchema), load_default=list)

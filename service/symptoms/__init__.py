@@ -1,0 +1,1 @@
+"""Symptoms a person can report, with red flags and what each points to."""

@@ -1,0 +1,68 @@
+"""The Symptom model and its weighted links to causes."""
+
+from __future__ import annotations
+
+import enum
+from typing import ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.causes.models import Cause
+from service.content.models import ContentMixin, str_enum
+from service.db import Base
+
+
+class SymptomGroup(enum.StrEnum):
+    PAIN = "pain"
+    MOBILITY = "mobility"
+    NERVE = "nerve"
+    GENERAL = "general"
+
+
+class Urgency(enum.StrEnum):
+    """What a symptom alone calls for, from the least to the most urgent."""
+
+    SELF_CARE = "self_care"
+    SEE_PROFESSIONAL = "see_professional"
+    EMERGENCY = "emergency"
+
+
+class Symptom(ContentMixin, Base):
+    __tablename__ = "symptoms"
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ("name", "description")
+
+    name: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text)
+    group: Mapped[SymptomGroup] = mapped_column(str_enum(SymptomGroup), index=True)
+    red_flag: Mapped[bool] = mapped_column(default=False, index=True)
+    urgency: Mapped[Urgency] = mapped_column(str_enum(Urgency), default=Urgency.SELF_CARE)
+    display_order: Mapped[int] = mapped_column(default=0)
+    # The symptom counts as present once this many hours have passed since onset.
+    implied_after_hours: Mapped[int | None]
+
+    causes: Mapped[list[SymptomCause]] = relationship(
+        back_populates="symptom",
+        cascade="all, delete-orphan",
+        order_by="(SymptomCause.weight.desc(), SymptomCause.cause_id)",
+        lazy="raise",
+    )
+
+
+class SymptomCause(Base):
+    """How strongly a symptom points to a cause (0 to 1)."""
+
+    __tablename__ = "symptom_causes"
+
+    symptom_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("symptoms.id", ondelete="CASCADE"), primary_key=True
+    )
+    cause_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("causes.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    weight: Mapped[float]
+
+    symptom: Mapped[Symptom] = relationship(back_populates="causes")
+    cause: Mapped[Cause] = relationship(
+        back_populates="symptom_links", lazy="joined", innerjoin=True
+    )
