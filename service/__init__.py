@@ -12,6 +12,7 @@ from service.api import Api
 from service.config import Settings
 from service.content import i18n
 from service.content.routes import blueprints
+from service.recommendations import routes as recommendations
 
 DISCLAIMER = (
     "This information is general education, not medical advice. It does not replace a "
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api.register_blueprint(health.blp)
     for blueprint in blueprints():
         api.register_blueprint(blueprint)
+    api.register_blueprint(recommendations.blp)
     app.register_blueprint(docs.blp)
     cli.register(app)
     return app

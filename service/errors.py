@@ -100,6 +100,20 @@ def http_exception_response(error: HTTPException) -> Response:
 
 
 def register(app: Flask) -> None:
+    @app.before_request
+    def _require_json_bodies() -> Response | None:
+        # webargs ignores a body it cannot read as JSON, which would turn a form post into
+        # an empty (and valid) request: refuse it instead.
+        has_body = bool(request.content_length) or "chunked" in request.headers.get(
+            "Transfer-Encoding", ""
+        )
+        if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
+            return problem(
+                HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                f"Send the body as application/json, not {request.mimetype or 'no type'!r}.",
+            )
+        return None
+
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError) -> Response:
         return problem(error.status, error.detail, errors=error.errors)

@@ -39,12 +39,6 @@ class CauseSymptomSchema(Schema):
         return Text().get_value(link.symptom, "name")  # type: ignore[attr-defined, no-any-return]
 
 
-class AvoidSchema(Schema):
-    slug = fields.String(required=True)
-    name = Text(required=True)
-    reason = fields.String(required=True)
-
-
 class CauseSchema(CauseSummarySchema, DetailMixin):
     explanation = Text(required=True)
     prevention = TextList(fields.String(), required=True)

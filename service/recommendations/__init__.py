@@ -1,0 +1,1 @@
+"""Recommendations: safety triage first, then likely causes, what to do and what to avoid."""
