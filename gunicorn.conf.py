@@ -2,6 +2,7 @@
 
 import multiprocessing
 import os
+import tempfile
 
 # On 2 cores, 2 sync workers gave the best throughput and p99 for database-backed pages.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
@@ -16,3 +17,20 @@ limit_request_line = 8190
 control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
+
+# Metrics from every worker are merged at /metrics through files in this folder.
+_metrics_dir = os.path.join(tempfile.gettempdir(), f"backcare-metrics-{os.getpid()}")
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", _metrics_dir)
+
+
+def on_starting(server):
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    os.makedirs(folder, exist_ok=True)
+    for name in os.listdir(folder):
+        os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import cli, db, docs, errors, health
+from service import cli, db, docs, errors, headers, health, limits, observability
 from service.api import Api
 from service.config import Settings
 from service.content import i18n
@@ -54,10 +54,18 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         },
         **overrides,
     )
-    logging.basicConfig(level=logging.INFO)
+    observability.configure_logging(settings.log_level, settings.log_format)
+    if settings.proxy_hops:
+        # Behind a load balancer the client address is in X-Forwarded-For.
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
+        )  # type: ignore[method-assign]
 
     db.init_app(app, settings.database_url, echo=settings.sql_echo)
     errors.register(app)
+    observability.init_app(app)
+    headers.init_app(app, settings)
+    limits.init_app(app, settings)
     i18n.init_app(app)
     api = Api(app)
     api.register_blueprint(health.blp)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite:///var/backcare.db"
+TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
 
 class ConfigError(ValueError):
@@ -26,29 +27,94 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw not in TRUE | FALSE:
+        raise ConfigError(f"{name} must be true or false, got {raw!r}")
+    return raw in TRUE
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name, "").strip() or default
+    if raw.lower() not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw.lower()
+
+
+def _rate(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = env.get(name, "").strip() or default
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be a rate limit such as '120/minute' or '10/second;1000/hour', "
+            f"got {raw!r}"
+        ) from None
+    return raw
+
+
+def _database_url(env: Mapping[str, str]) -> str:
+    url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
+        raise ConfigError(
+            "DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL, "
+            f"got {url.split('://', 1)[0]!r}"
+        )
+    if url.startswith("postgresql:"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        url = "postgresql+psycopg:" + url.removeprefix("postgresql:")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     max_content_length: int = 1_048_576
     sql_echo: bool = False
+    log_level: str = "info"
+    log_format: str = "json"
+    cors_origins: tuple[str, ...] = ()
+    redis_url: str | None = None
+    ratelimit_enabled: bool = True
+    ratelimit_public: str = "300/minute"
+    ratelimit_admin: str = "60/minute"
+    ratelimit_auth_failures: str = "10/minute"
+    gzip_min_size: int = 1024
+    cache_max_age: int = 300
+    proxy_hops: int = 0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-        if not url.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:")):
-            raise ConfigError(
-                "DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL, "
-                f"got {url.split('://', 1)[0]!r}"
-            )
-        if url.startswith("postgresql:"):
-            # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
-            url = "postgresql+psycopg:" + url.removeprefix("postgresql:")
-        echo = env.get("SQL_ECHO", "false").lower()
-        if echo not in {"true", "false", "1", "0"}:
-            raise ConfigError(f"SQL_ECHO must be true or false, got {echo!r}")
+        origins = tuple(o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip())
+        for origin in origins:
+            if origin != "*" and not origin.startswith(("http://", "https://")):
+                raise ConfigError(
+                    "CORS_ORIGINS must list origins such as https://app.example.com, "
+                    f"got {origin!r}"
+                )
+        redis_url = env.get("REDIS_URL", "").strip() or None
+        if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise ConfigError(f"REDIS_URL must be a redis:// URL, got {redis_url!r}")
         return cls(
-            database_url=url,
+            database_url=_database_url(env),
             max_content_length=_int(env, "MAX_CONTENT_LENGTH", 1_048_576, 1024, 104_857_600),
-            sql_echo=echo in {"true", "1"},
+            sql_echo=_bool(env, "SQL_ECHO", False),
+            log_level=_choice(
+                env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")
+            ),
+            log_format=_choice(env, "LOG_FORMAT", "json", ("json", "text")),
+            cors_origins=origins,
+            redis_url=redis_url,
+            ratelimit_enabled=_bool(env, "RATELIMIT_ENABLED", True),
+            ratelimit_public=_rate(env, "RATELIMIT_PUBLIC", "300/minute"),
+            ratelimit_admin=_rate(env, "RATELIMIT_ADMIN", "60/minute"),
+            ratelimit_auth_failures=_rate(env, "RATELIMIT_AUTH_FAILURES", "10/minute"),
+            gzip_min_size=_int(env, "GZIP_MIN_SIZE", 1024, 0, 10_485_760),
+            cache_max_age=_int(env, "CACHE_MAX_AGE", 300, 0, 86_400),
+            proxy_hops=_int(env, "PROXY_HOPS", 0, 0, 5),
         )

@@ -15,4 +15,7 @@ blp = Blueprint("swagger_assets", __name__)
 
 @blp.route(f"{ASSETS_URL}<path:filename>")
 def asset(filename: str) -> Response:
-    return send_from_directory(ASSETS, filename, max_age=86400)
+    response = send_from_directory(ASSETS, filename, max_age=86400)
+    # Let the gzip step compress the (large) Swagger UI bundle.
+    response.direct_passthrough = False
+    return response

@@ -96,6 +96,8 @@ def http_exception_response(error: HTTPException) -> Response:
         errors = flatten_errors(messages)
         return problem(status, describe_fields(errors), errors=errors, headers=headers)
     detail = data.get("message") or error.description or HTTPStatus(status).phrase
+    if status == HTTPStatus.TOO_MANY_REQUESTS:
+        detail = f"Too many requests: the limit is {detail}. Wait for Retry-After seconds."
     return problem(status, detail, headers={**headers, **data.get("headers", {})})
 
 

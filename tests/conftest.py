@@ -107,7 +107,7 @@ def alembic_config(url: str) -> Config:
 def app(make_database_url: Any) -> Iterator[Flask]:
     url = make_database_url()
     command.upgrade(alembic_config(url), "head")
-    app = create_app(Settings(database_url=url), TESTING=True)
+    app = create_app(Settings(database_url=url, ratelimit_enabled=False), TESTING=True)
     database: Database = app.extensions["db"]
     with database.sessionmaker() as session:
         import_bundle(session, read_seed(SEED))

@@ -11,6 +11,21 @@ def test_defaults_use_the_embedded_database() -> None:
     assert Settings.from_env({}).database_url == DEFAULT_DATABASE_URL
 
 
+def test_limits_and_origins_are_read() -> None:
+    settings = Settings.from_env(
+        {
+            "RATELIMIT_ENABLED": "false",
+            "RATELIMIT_PUBLIC": "10/second;1000/hour",
+            "CORS_ORIGINS": "https://a.example, https://b.example",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
+    assert settings.ratelimit_enabled is False
+    assert settings.ratelimit_public == "10/second;1000/hour"
+    assert settings.cors_origins == ("https://a.example", "https://b.example")
+    assert settings.redis_url == "redis://127.0.0.1:6379/0"
+
+
 def test_plain_postgresql_url_uses_psycopg_3() -> None:
     settings = Settings.from_env({"DATABASE_URL": "postgresql://root@127.0.0.1:5432/backcare"})
     assert settings.database_url == "postgresql+psycopg://root@127.0.0.1:5432/backcare"
@@ -23,6 +38,14 @@ def test_plain_postgresql_url_uses_psycopg_3() -> None:
         ({"MAX_CONTENT_LENGTH": "lots"}, "MAX_CONTENT_LENGTH must be an integer"),
         ({"MAX_CONTENT_LENGTH": "10"}, "between"),
         ({"SQL_ECHO": "maybe"}, "SQL_ECHO"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+        ({"RATELIMIT_ENABLED": "sometimes"}, "RATELIMIT_ENABLED must be true or false"),
+        ({"RATELIMIT_PUBLIC": "lots"}, "RATELIMIT_PUBLIC must be a rate limit"),
+        ({"RATELIMIT_ADMIN": "5 per fortnight"}, "RATELIMIT_ADMIN"),
+        ({"REDIS_URL": "http://127.0.0.1:6379"}, "REDIS_URL"),
+        ({"CORS_ORIGINS": "app.example.com"}, "CORS_ORIGINS"),
+        ({"PROXY_HOPS": "-1"}, "PROXY_HOPS"),
     ],
 )
 def test_bad_values_are_refused_with_a_clear_message(env: dict[str, str], message: str) -> None:

@@ -1,0 +1,88 @@
+"""Response headers every answer gets: security headers, CORS for configured origins, gzip."""
+
+from __future__ import annotations
+
+import gzip
+
+from flask import Flask, Response, request
+
+from service.config import Settings
+
+COMPRESSIBLE = {
+    "application/json",
+    "application/problem+json",
+    "text/html",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "text/plain",
+}
+CORS_ALLOW_HEADERS = (
+    "Authorization, Content-Type, If-Match, If-None-Match, Accept-Language, X-Request-ID"
+)
+CORS_EXPOSE_HEADERS = "ETag, Content-Language, X-Request-ID, Retry-After, Location"
+# Swagger UI needs its own scripts and styles (one inline script starts it); the API needs none.
+DOCS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'"
+)
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+def _security(response: Response) -> None:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    policy = DOCS_POLICY if request.path.startswith("/docs") else API_POLICY
+    response.headers.setdefault("Content-Security-Policy", policy)
+
+
+def _cors(response: Response, origins: tuple[str, ...]) -> None:
+    origin = request.headers.get("Origin")
+    if not origin or not origins:
+        return
+    response.vary.add("Origin")
+    if "*" not in origins and origin not in origins:
+        return
+    response.headers["Access-Control-Allow-Origin"] = origin
+    response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE_HEADERS
+    if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, PUT, PATCH, DELETE"
+        response.headers["Access-Control-Allow-Headers"] = CORS_ALLOW_HEADERS
+        response.headers["Access-Control-Max-Age"] = "600"
+
+
+def accepts_gzip() -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
+def _gzip(response: Response, min_size: int) -> None:
+    if (
+        response.direct_passthrough
+        or response.status_code < 200
+        or response.status_code in (204, 304)
+        or "Content-Encoding" in response.headers
+        or response.mimetype not in COMPRESSIBLE
+    ):
+        return
+    response.vary.add("Accept-Encoding")
+    if not accepts_gzip():
+        return
+    body = response.get_data()
+    if len(body) < min_size:
+        return
+    response.set_data(gzip.compress(body, compresslevel=5, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    etag = response.headers.get("ETag")
+    if etag and etag.endswith('"') and not etag.endswith('-gz"'):
+        # A strong ETag names one representation; the gzipped bytes are another.
+        response.headers["ETag"] = etag[:-1] + '-gz"'
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        _security(response)
+        _cors(response, settings.cors_origins)
+        _gzip(response, settings.gzip_min_size)
+        return response

@@ -1,0 +1,140 @@
+"""Request ids, one JSON log line per request, and Prometheus metrics (multi-worker safe)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+from service.db import get_db
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A caller's id is kept only if it is short and plain, so it cannot forge log lines.
+_VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+access_log = logging.getLogger("backcare.access")
+
+REQUESTS = Counter(
+    "backcare_http_requests_total",
+    "HTTP requests answered",
+    ["method", "endpoint", "status"],
+)
+LATENCY = Histogram(
+    "backcare_http_request_duration_seconds",
+    "Time to answer an HTTP request",
+    ["method", "endpoint"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+POOL_CHECKED_OUT = Gauge(
+    "backcare_db_pool_checked_out",
+    "Database connections in use, summed over live workers",
+    multiprocess_mode="livesum",
+)
+POOL_SIZE = Gauge(
+    "backcare_db_pool_size",
+    "Database connections held by the pool, summed over live workers",
+    multiprocess_mode="livesum",
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line; `extra={"fields": {...}}` adds fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(level: str, fmt: str) -> None:
+    handler = logging.StreamHandler()
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+
+
+def _pool_figures() -> None:
+    pool = get_db().engine.pool
+    checked_out = getattr(pool, "checkedout", None)
+    size = getattr(pool, "size", None)
+    if callable(checked_out):
+        POOL_CHECKED_OUT.set(checked_out())
+    if callable(size):
+        POOL_SIZE.set(size())
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        g.request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        started = g.get("started")
+        duration = time.perf_counter() - started if started is not None else 0.0
+        request_id = g.get("request_id") or uuid.uuid4().hex
+        response.headers[REQUEST_ID_HEADER] = request_id
+        # The route pattern, not the raw path, keeps label values few.
+        endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
+        REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+        LATENCY.labels(request.method, endpoint).observe(duration)
+        _pool_figures()
+        access_log.info(
+            "request",
+            extra={
+                "fields": {
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round(duration * 1000, 2),
+                    "request_id": request_id,
+                    "remote": request.remote_addr,
+                }
+            },
+        )
+        return response
+
+    app.register_blueprint(metrics_blp)
+
+
+metrics_blp = Blueprint("metrics", __name__)
+
+
+@metrics_blp.route("/metrics")
+def metrics() -> Response:
+    """Prometheus exposition; merges every gunicorn worker when PROMETHEUS_MULTIPROC_DIR is set."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        data = generate_latest(registry)
+    else:
+        data = generate_latest()
+    return Response(data, mimetype=CONTENT_TYPE_LATEST.split(";")[0])
