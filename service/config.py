@@ -10,6 +10,32 @@ DEFAULT_DATABASE_URL = "sqlite:///var/backcare.db"
 TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
 
+# Every environment variable the service and its gunicorn config read.
+VARIABLES = frozenset(
+    {
+        "DATABASE_URL",
+        "MAX_CONTENT_LENGTH",
+        "SQL_ECHO",
+        "LOG_LEVEL",
+        "LOG_FORMAT",
+        "CORS_ORIGINS",
+        "REDIS_URL",
+        "RATELIMIT_ENABLED",
+        "RATELIMIT_PUBLIC",
+        "RATELIMIT_ADMIN",
+        "RATELIMIT_AUTH_FAILURES",
+        "GZIP_MIN_SIZE",
+        "CACHE_MAX_AGE",
+        "PROXY_HOPS",
+        # Read by gunicorn.conf.py and prometheus_client.
+        "WEB_CONCURRENCY",
+        "GUNICORN_TIMEOUT",
+        "GUNICORN_GRACEFUL_TIMEOUT",
+        "PROMETHEUS_MULTIPROC_DIR",
+    }
+)
+
+
 class ConfigError(ValueError):
     """A configuration variable has a value the service cannot use."""
 
