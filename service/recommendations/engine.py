@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 LEVELS = ("self_care", "see_professional", "emergency")
@@ -42,6 +43,9 @@ GENTLENESS = {
     "advanced": 2,
 }
 MAX_CAUSES = 5
+# A screen shows a handful; the routine is built from these.
+MAX_SUGGESTIONS = 10
+MAX_RECOVERY_STEPS = 12
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class Rules:
     exercises: tuple[Activity, ...]
     remedies: tuple[RemedyInfo, ...]
 
-    @property
+    @cached_property
     def version(self) -> str:
         """Changes whenever any rule changes; names and wording do not count."""
         return rules_version(self)
@@ -288,7 +292,7 @@ def _suggest(
             )
         )
     picks.sort(key=lambda pick: pick[:3])
-    return [pick[3] for pick in picks]
+    return [pick[3] for pick in picks[:MAX_SUGGESTIONS]]
 
 
 def recovery(rules: Rules, request: Request, scores: Mapping[str, float]) -> list[dict[str, Any]]:
@@ -322,7 +326,7 @@ def recovery(rules: Rules, request: Request, scores: Mapping[str, float]) -> lis
         )
     # With a known onset, what applies now comes before what comes later.
     steps.sort(key=lambda step: step["now"] is False)
-    return steps
+    return steps[:MAX_RECOVERY_STEPS]
 
 
 def _step_seconds(step: Mapping[str, Any]) -> int:

@@ -1,0 +1,353 @@
+"""`make bench`: the service against a bare Flask ceiling, under the same gunicorn settings.
+
+For each catalogue scale it builds a PostgreSQL database, times a bulk import and the
+in-process recommendation, then (for the load scales) starts the service and the ceiling
+with the production gunicorn config on loopback and drives both with wrk, interleaved,
+several rounds. It prints requests/s, p50 and p99 (medians of the rounds) and the ratio to
+the ceiling measured beside each run, and writes the table to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.catalogue import build_bundle, count  # noqa: E402
+from service.admin.bundle import import_bundle  # noqa: E402
+from service.db import create_database, drop_database, make_engine  # noqa: E402
+from service.recommendations.engine import Request, recommend  # noqa: E402
+from service.recommendations.rules import load_rules  # noqa: E402
+
+TYPICAL_REQUEST = {
+    "symptoms": ["local-pain", "stiffness"],
+    "hours_since_onset": 30,
+    "pain_level": 4,
+    "minutes_available": 10,
+}
+
+
+@dataclass
+class Run:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["database_url"] = url
+    config.attributes["configure_logger"] = False
+    return config
+
+
+def prepare_database(server: str, items: int) -> tuple[str, float, int]:
+    url = sa.engine.make_url(server).set(database=f"backcare_bench_{items}")
+    url_text = url.render_as_string(hide_password=False)
+    drop_database(url_text)
+    create_database(url_text)
+    command.upgrade(alembic_config(url_text), "head")
+    bundle = build_bundle(items)
+    engine = make_engine(url_text)
+    with Session(engine) as session:
+        started = time.perf_counter()
+        import_bundle(session, bundle)
+        session.commit()
+        seconds = time.perf_counter() - started
+    engine.dispose()
+    return url_text, seconds, count(bundle)
+
+
+def time_recommendation(url: str, repeat: int = 20) -> tuple[float, float]:
+    """Median ms to load the rules from the database, and to run the engine on them."""
+    engine = make_engine(url)
+    loads, runs = [], []
+    with Session(engine) as session:
+        for _ in range(repeat):
+            started = time.perf_counter()
+            rules = load_rules(session)
+            loads.append(time.perf_counter() - started)
+            session.expunge_all()
+            request = Request(
+                symptoms=tuple(TYPICAL_REQUEST["symptoms"]),
+                hours_since_onset=TYPICAL_REQUEST["hours_since_onset"],
+                pain_level=TYPICAL_REQUEST["pain_level"],
+                minutes_available=TYPICAL_REQUEST["minutes_available"],
+            )
+            started = time.perf_counter()
+            recommend(rules, request)
+            runs.append(time.perf_counter() - started)
+    engine.dispose()
+    return statistics.median(loads) * 1000, statistics.median(runs) * 1000
+
+
+@contextmanager
+def gunicorn(app: str, env: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    command_line = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--access-logfile",
+        "/dev/null",
+        app,
+    ]
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
+    process = subprocess.Popen(
+        command_line, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            log.seek(0)
+            raise RuntimeError(f"{app} did not start: {log.read().decode()[-2000:]}")
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, seconds: int, connections: int, threads: int, script: str | None) -> Run:
+    command_line = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        command_line += ["-s", script]
+    output = subprocess.run([*command_line, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non2xx:
+        raise RuntimeError(f"{url}: {non2xx.group(1)} error responses\n{output}")
+    return Run(rps, p50, p99)
+
+
+def lua(method: str = "GET", body: Any = None, headers: dict[str, str] | None = None) -> str:
+    lines = [f'wrk.method = "{method}"']
+    if body is not None:
+        lines.append(f"wrk.body = [[{json.dumps(body)}]]")
+        headers = {**(headers or {}), "Content-Type": "application/json"}
+    for name, value in (headers or {}).items():
+        lines.append(f'wrk.headers["{name}"] = [[{value}]]')
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write("\n".join(lines) + "\n")
+    return handle.name
+
+
+def endpoints(base: str) -> list[tuple[str, str, str | None]]:
+    """(label, url, wrk script) for each measured endpoint."""
+    listing = base + "/v1/stretches?page_size=20"
+    with urllib.request.urlopen(listing) as response:
+        etag = response.headers["ETag"]
+        slug = json.loads(response.read())["items"][5]["slug"]
+    with urllib.request.urlopen(base + "/v1/sync/cursor") as response:
+        recent = json.loads(response.read())["cursor"]
+    return [
+        ("list page of 20", listing, None),
+        ("detail", f"{base}/v1/stretches/{slug}", None),
+        ("search q", base + "/v1/stretches?q=cat&page_size=20", None),
+        ("conditional GET -> 304", listing, lua(headers={"If-None-Match": etag})),
+        ("POST /v1/recommendations", base + "/v1/recommendations", lua("POST", TYPICAL_REQUEST)),
+        ("delta sync (recent cursor)", f"{base}/v1/sync?since={recent}", None),
+    ]
+
+
+def touch_recent(url: str) -> None:
+    """A few edits, so that a recent cursor has something to return."""
+    from service.admin.bundle import export_bundle
+
+    engine = make_engine(url)
+    with Session(engine) as session:
+        faqs = export_bundle(session)["faqs"][:5]
+        for faq in faqs:
+            faq["answer"] += " (edited)"
+        import_bundle(session, {"faqs": faqs})
+        session.commit()
+    engine.dispose()
+
+
+def measure(url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
+    env = {
+        "DATABASE_URL": url,
+        "RATELIMIT_ENABLED": "false",
+        "LOG_LEVEL": "warning",
+        "WEB_CONCURRENCY": str(args.workers),
+    }
+    results: dict[str, dict[str, list[float]]] = {}
+    with (
+        gunicorn("service:create_app()", env) as service,
+        gunicorn("bench.ceiling:app", env) as ceiling,
+    ):
+        targets = endpoints(service)
+        touch_recent(url)
+        for label, target, script in targets:
+            urllib.request.urlopen(
+                urllib.request.Request(target, method="GET")
+            ).close() if script is None else None
+            rows = results.setdefault(
+                label, {"rps": [], "p50": [], "p99": [], "ceiling": [], "ratio": []}
+            )
+            for _ in range(args.rounds):
+                roof = wrk(ceiling + "/", args.duration, args.connections, args.threads, None)
+                run = wrk(target, args.duration, args.connections, args.threads, script)
+                rows["rps"].append(run.rps)
+                rows["p50"].append(run.p50_ms)
+                rows["p99"].append(run.p99_ms)
+                rows["ceiling"].append(roof.rps)
+                rows["ratio"].append(run.rps / roof.rps)
+            print(
+                f"  {label:<30} {statistics.median(rows['rps']):>8.0f} req/s  "
+                f"ratio {statistics.median(rows['ratio']):.2f}",
+                flush=True,
+            )
+    return {
+        label: {key: statistics.median(values) for key, values in rows.items()}
+        for label, rows in results.items()
+    }
+
+
+TARGETS = {
+    "list page of 20": 0.5,
+    "detail": 0.5,
+    "conditional GET -> 304": 0.7,
+    "search q": 0.25,
+    "POST /v1/recommendations": 0.3,
+    "delta sync (recent cursor)": 0.3,
+}
+
+
+def table(results: dict[str, dict[str, float]]) -> list[str]:
+    lines = [
+        "| endpoint | req/s | p50 ms | p99 ms | ceiling req/s | ratio | target |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, row in results.items():
+        target = TARGETS.get(label)
+        mark = "" if target is None else (" ok" if row["ratio"] >= target else " MISSED")
+        lines.append(
+            f"| {label} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} | "
+            f"{row['ceiling']:.0f} | {row['ratio']:.2f} | >= {target}{mark} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", default="1000,10000,100000")
+    parser.add_argument("--load-scales", default="1000,100000", help="scales driven with wrk")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--server",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+    parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    scales = [int(s) for s in args.scales.split(",")]
+    load_scales = {int(s) for s in args.load_scales.split(",")}
+    report: list[str] = []
+    imports: list[str] = [
+        "| catalogue items | import s | rules load ms | engine ms |",
+        "|---:|---:|---:|---:|",
+    ]
+    loads: dict[int, dict[str, dict[str, float]]] = {}
+    for scale in scales:
+        print(f"scale {scale}: building the catalogue", flush=True)
+        url, seconds, items = prepare_database(args.server, scale)
+        load_ms, engine_ms = time_recommendation(url)
+        imports.append(f"| {items} | {seconds:.2f} | {load_ms:.1f} | {engine_ms:.2f} |")
+        print(
+            f"  import of {items} items: {seconds:.2f} s; "
+            f"rules load {load_ms:.1f} ms; engine {engine_ms:.2f} ms",
+            flush=True,
+        )
+        if scale in load_scales:
+            loads[items] = measure(url, args)
+        drop_database(url)
+
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    report += [
+        f"Measured {now} on {machine}; PostgreSQL on loopback; gunicorn with `gunicorn.conf.py` "
+        f"({args.workers} sync workers) for both the service and the ceiling; wrk with "
+        f"{args.connections} connections, {args.threads} threads, {args.duration} s per run, "
+        f"{args.rounds} rounds interleaved with the ceiling; figures are medians of the rounds.",
+        "",
+    ]
+    for items, results in loads.items():
+        report += [f"### {items} catalogue items", "", *table(results), ""]
+    report += ["### Bulk import and in-process recommendation", "", *imports, ""]
+    text = "\n".join(report)
+    print(text)
+    output = Path(args.output)
+    existing = output.read_text(encoding="utf-8") if output.exists() else "# Performance\n"
+    marker = "<!-- bench:start -->"
+    end = "<!-- bench:end -->"
+    block = f"{marker}\n{text}\n{end}"
+    if marker in existing:
+        existing = re.sub(f"{marker}.*?{end}", lambda _m: block, existing, flags=re.S)
+    else:
+        existing = existing.rstrip() + "\n\n## Latest run\n\n" + block + "\n"
+    output.write_text(existing, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
