@@ -8,6 +8,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import cli, db, docs, errors, headers, health, limits, observability
+from service.admin import cli as admin_cli
+from service.admin import routes as admin
 from service.api import Api
 from service.config import Settings
 from service.content import i18n
@@ -72,6 +74,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     for blueprint in blueprints():
         api.register_blueprint(blueprint)
     api.register_blueprint(recommendations.blp)
+    admin.register(api)
     app.register_blueprint(docs.blp)
     cli.register(app)
+    admin_cli.register(app)
     return app

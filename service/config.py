@@ -15,6 +15,7 @@ VARIABLES = frozenset(
     {
         "DATABASE_URL",
         "MAX_CONTENT_LENGTH",
+        "MAX_IMPORT_LENGTH",
         "SQL_ECHO",
         "LOG_LEVEL",
         "LOG_FORMAT",
@@ -100,6 +101,8 @@ def _database_url(env: Mapping[str, str]) -> str:
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     max_content_length: int = 1_048_576
+    # Bundles for POST /v1/admin/import are far larger than any other body.
+    max_import_length: int = 52_428_800
     sql_echo: bool = False
     log_level: str = "info"
     log_format: str = "json"
@@ -129,6 +132,7 @@ class Settings:
         return cls(
             database_url=_database_url(env),
             max_content_length=_int(env, "MAX_CONTENT_LENGTH", 1_048_576, 1024, 104_857_600),
+            max_import_length=_int(env, "MAX_IMPORT_LENGTH", 52_428_800, 1024, 1_073_741_824),
             sql_echo=_bool(env, "SQL_ECHO", False),
             log_level=_choice(
                 env, "LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")

@@ -1,5 +1,6 @@
 """Every model of the service, imported in one place for the mapper and Alembic."""
 
+from service.admin.models import ApiKey, AuditEntry, Tombstone
 from service.causes.models import Cause
 from service.content.models import Source
 from service.exercises.models import Exercise, ExerciseContraindication
@@ -10,6 +11,8 @@ from service.stretches.models import Stretch, StretchContraindication
 from service.symptoms.models import Symptom, SymptomCause
 
 __all__ = [
+    "ApiKey",
+    "AuditEntry",
     "Cause",
     "Exercise",
     "ExerciseContraindication",
@@ -22,4 +25,5 @@ __all__ = [
     "StretchContraindication",
     "Symptom",
     "SymptomCause",
+    "Tombstone",
 ]

@@ -2,23 +2,32 @@
 
 A bundle is `{collection name: [item, ...]}` in the shape of each collection's input schema.
 Import validates everything first, then upserts by slug in one transaction (the caller
-commits); importing the same bundle twice changes nothing the second time.
+commits); importing the same bundle twice changes nothing the second time. Single-item admin
+writes go through the same parsing, reference checks, apply and audit steps.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from service.catalogue import COLLECTIONS, Collection, Links, Refs
-from service.content.models import utcnow
+from service.admin import tombstones
+from service.admin.audit import SYSTEM, Actor, Change, record, state_hash
+from service.admin.models import Action
+from service.admin.reviews import review_problem
+from service.catalogue import BY_NAME, COLLECTIONS, Collection, Links, Refs
+from service.content.models import Status, utcnow
 from service.errors import InvalidInput, flatten_errors
+
+# Keeps IN lists well under the bound-parameter limits of SQLite and PostgreSQL.
+CHUNK = 500
 
 
 @dataclass
@@ -54,52 +63,117 @@ class ImportResult:
         }
 
 
-def _load_options(collection: Collection) -> list[Any]:
+def relation_loaders(collection: Collection) -> list[Any]:
     return [selectinload(getattr(collection.model, name)) for name in collection.relations]
 
 
-def _existing(session: Session, collection: Collection) -> dict[str, Any]:
-    model = collection.model
-    rows = session.scalars(sa.select(model).options(*_load_options(collection))).all()
-    return {row.slug: row for row in rows}
+_SCHEMAS: dict[str, ma.Schema] = {}
+
+
+def input_schema(collection: Collection) -> ma.Schema:
+    """One instance per collection: building a schema deep-copies all its fields, and doing
+    that per item took most of the time of a 10,000-item import."""
+    schema = _SCHEMAS.get(collection.name)
+    if schema is None:
+        schema = _SCHEMAS[collection.name] = collection.input_schema()
+    return schema
 
 
 def dump_item(collection: Collection, item: Any) -> dict[str, Any]:
     """An item (row or validated input) in bundle shape, unordered relation lists sorted."""
-    data: dict[str, Any] = collection.input_schema().dump(item)
+    data: dict[str, Any] = input_schema(collection).dump(item)
     for name, relation in collection.relations.items():
         if isinstance(relation, Refs) or not relation.ordered:
             data[name] = sorted(data.get(name) or [], key=lambda v: json.dumps(v, sort_keys=True))
     return data
 
 
-def validate_bundle(bundle: Any) -> dict[str, list[dict[str, Any]]]:
-    """Parse every item of every collection; report every problem at once, with its path."""
+def is_public(item: Any) -> bool:
+    """Whether the public API shows the item (row or validated input); sources have no status."""
+    if isinstance(item, Mapping):
+        status = item.get("status", Status.PUBLISHED)
+    else:
+        status = getattr(item, "status", Status.PUBLISHED)
+    return bool(status == Status.PUBLISHED)
+
+
+def item_references(
+    collection: Collection, item: Mapping[str, Any]
+) -> Iterator[tuple[str, str, str]]:
+    """(path inside the item, collection referred to, slug) for each reference an item makes."""
+    for name, relation in collection.relations.items():
+        for position, value in enumerate(item.get(name) or []):
+            if isinstance(relation, Refs):
+                yield f"{name}.{position}", relation.collection, value
+            else:
+                yield f"{name}.{position}.{relation.key}", relation.collection, value[relation.key]
+
+
+def parse_item(
+    collection: Collection, raw: Any
+) -> tuple[dict[str, Any] | None, dict[str, Any], dict[str, Any]]:
+    """Load one item: (data or None, schema errors, the part whose references can be checked).
+
+    When the item is invalid its well-formed relation fields are still returned, so that a
+    missing reference is reported together with the schema errors, not on the next attempt.
+    """
+    try:
+        data: dict[str, Any] = input_schema(collection).load(raw)
+    except ma.ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
+        valid = error.valid_data if isinstance(error.valid_data, dict) else {}
+        checkable = {
+            name: valid[name]
+            for name in collection.relations
+            if name in valid and name not in messages
+        }
+        return None, messages, checkable
+    return data, {}, data
+
+
+@dataclass
+class _Parsed:
+    items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # {collection: {slug: index in the bundle}} of the valid items.
+    index: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Problems found by the schemas, nested as {collection: {index: messages}}.
+    errors: dict[str, Any] = field(default_factory=dict)
+    # (index, data) of every item whose references can be checked, valid or not.
+    checkable: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
+    # Slugs of the invalid items: referring to one is not a second problem, only theirs.
+    invalid: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _parse(bundle: Any) -> _Parsed:
     if not isinstance(bundle, dict):
         raise InvalidInput("A bundle is a JSON object keyed by collection name.")
-    errors: dict[str, Any] = {}
-    parsed: dict[str, list[dict[str, Any]]] = {}
+    parsed = _Parsed()
     for name, items in bundle.items():
         if name == "prune":
+            if not isinstance(items, bool):
+                parsed.errors[name] = ["Must be true or false."]
             continue
-        collection = next((c for c in COLLECTIONS if c.name == name), None)
+        collection = BY_NAME.get(name)
         if collection is None:
-            errors[name] = [f"Unknown collection; known: {', '.join(c.name for c in COLLECTIONS)}."]
+            known = ", ".join(c.name for c in COLLECTIONS)
+            parsed.errors[name] = [f"Unknown collection; known: {known}."]
             continue
         if not isinstance(items, list):
-            errors[name] = ["Must be a list of items."]
+            parsed.errors[name] = ["Must be a list of items."]
             continue
-        schema = collection.input_schema()
         loaded: list[dict[str, Any]] = []
+        checkable: list[tuple[int, dict[str, Any]]] = []
         seen: dict[str, int] = {}
         for index, item in enumerate(items):
-            try:
-                data = schema.load(item)
-            except ma.ValidationError as error:
-                errors.setdefault(name, {})[index] = error.messages
+            data, messages, refs = parse_item(collection, item)
+            checkable.append((index, refs))
+            if data is None:
+                parsed.errors.setdefault(name, {})[index] = messages
+                if isinstance(item, dict) and isinstance(item.get("slug"), str):
+                    parsed.invalid.setdefault(name, set()).add(item["slug"])
                 continue
             if data["slug"] in seen:
-                errors.setdefault(name, {})[index] = {
+                parsed.errors.setdefault(name, {})[index] = {
                     "slug": [
                         f"Duplicate slug {data['slug']!r} (also at index {seen[data['slug']]})."
                     ]
@@ -107,69 +181,277 @@ def validate_bundle(bundle: Any) -> dict[str, list[dict[str, Any]]]:
                 continue
             seen[data["slug"]] = index
             loaded.append(data)
-        parsed[name] = loaded
-    if errors:
-        flat = flatten_errors(errors)
-        raise InvalidInput(f"The bundle has {len(flat)} invalid field(s).", errors=flat)
+        parsed.items[name] = loaded
+        parsed.index[name] = seen
+        parsed.checkable[name] = checkable
     return parsed
 
 
+def validate_bundle(bundle: Any) -> dict[str, list[dict[str, Any]]]:
+    """Parse every item of every collection; report every schema problem at once, with its path.
+
+    References are not checked here (that needs the database): `import_bundle` does both.
+    """
+    parsed = _parse(bundle)
+    if parsed.errors:
+        flat = flatten_errors(parsed.errors)
+        raise InvalidInput(f"The bundle has {len(flat)} invalid field(s).", errors=flat)
+    return parsed.items
+
+
+def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
+    ordered = sorted(set(values))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def load_by_slug(
+    session: Session, collection: Collection, slugs: Iterable[str], *, with_relations: bool
+) -> dict[str, Any]:
+    model = collection.model
+    options = relation_loaders(collection) if with_relations else []
+    found: dict[str, Any] = {}
+    for chunk in _chunks(slugs):
+        stmt = sa.select(model).where(model.slug.in_(chunk)).options(*options)
+        found.update((row.slug, row) for row in session.scalars(stmt))
+    return found
+
+
+def referrers(
+    session: Session, target: Collection, slugs: Iterable[str]
+) -> list[tuple[str, str, str, str]]:
+    """(collection, slug, relation, slug referred to) of each item that refers to `slugs`."""
+    found: list[tuple[str, str, str, str]] = []
+    wanted = list(slugs)
+    for collection in COLLECTIONS:
+        for name, relation in collection.relations.items():
+            if relation.collection != target.name:
+                continue
+            model, target_model = collection.model, target.model
+            stmt = sa.select(model.slug, target_model.slug).join(getattr(model, name))
+            if isinstance(relation, Links):
+                stmt = stmt.join(getattr(relation.link_class, relation.key))
+            for chunk in _chunks(wanted):
+                rows = session.execute(stmt.where(target_model.slug.in_(chunk)).distinct())
+                found.extend((collection.name, slug, name, to) for slug, to in rows)
+    return sorted(found)
+
+
+def describe_referrers(found: Iterable[tuple[str, str, str, str]]) -> dict[str, list[str]]:
+    """{slug referred to: ["stretches 'cat-cow' (contraindications)", ...]}."""
+    described: dict[str, list[str]] = {}
+    for collection, slug, relation, to in found:
+        described.setdefault(to, []).append(f"{collection} {slug!r} ({relation})")
+    return described
+
+
 def import_bundle(
-    session: Session, bundle: Any, *, dry_run: bool = False, prune: bool | None = None
+    session: Session,
+    bundle: Any,
+    *,
+    dry_run: bool = False,
+    prune: bool | None = None,
+    actor: Actor = SYSTEM,
+    require_review: bool = False,
 ) -> ImportResult:
-    """Validate then apply `bundle`. Flushes; the caller commits (or rolls back)."""
-    parsed = validate_bundle(bundle)
+    """Validate then apply `bundle`. Flushes; the caller commits (or rolls back).
+
+    Every problem (schema, references, reviews, deletions that would leave references
+    dangling) is reported at once, and nothing is written unless there is none.
+    `require_review` applies the publishing rule of `reviews.review_problem`.
+    """
+    parsed = _parse(bundle)
     if prune is None:
         prune = bool(isinstance(bundle, dict) and bundle.get("prune") is True)
-    existing = {c.name: _existing(session, c) for c in COLLECTIONS}
-    _check_references(parsed, existing, prune)
+    errors = flatten_errors(parsed.errors) if parsed.errors else {}
 
-    plans: dict[str, CollectionPlan] = {}
-    for collection in COLLECTIONS:
-        if collection.name not in parsed:
-            continue
-        plan = plans[collection.name] = CollectionPlan()
-        current = existing[collection.name]
-        incoming = {item["slug"] for item in parsed[collection.name]}
-        for data in parsed[collection.name]:
-            row = current.get(data["slug"])
-            if row is None:
-                plan.created.append(data["slug"])
-            elif dump_item(collection, row) == dump_item(collection, data):
-                plan.unchanged.append(data["slug"])
-            else:
-                plan.updated.append(data["slug"])
-        if prune:
-            plan.deleted = sorted(set(current) - incoming)
+    slugs = {c.name: set(session.scalars(sa.select(c.model.slug))) for c in COLLECTIONS}
+    rows: dict[str, dict[str, Any]] = {}
+    for name, items in parsed.items.items():
+        # A prune deletes what the bundle leaves out, so it needs every row of the collection.
+        wanted = slugs[name] if prune else {item["slug"] for item in items} & slugs[name]
+        rows[name] = load_by_slug(session, BY_NAME[name], wanted, with_relations=True)
+    errors.update(_reference_errors(parsed, slugs, prune))
+    plans, before = _plan(parsed, rows, errors, require_review=require_review)
+    if prune:
+        for name, plan in plans.items():
+            plan.deleted = sorted(slugs[name] - {item["slug"] for item in parsed.items[name]})
+        errors.update(_dangling_after_prune(session, plans))
+    if errors:
+        raise InvalidInput(
+            f"The bundle has {len(errors)} problem(s); nothing was written.", errors=errors
+        )
     result = ImportResult(plans=plans, dry_run=dry_run)
     if dry_run:
         return result
 
-    # Deletes go child-first so that a restricted reference is removed before its target.
+    now = utcnow()
+    changes = _delete(session, plans, rows, now)
+    changes += _upsert(session, parsed, plans, _targets(session, parsed, rows), before, now)
+    record(session, actor, changes, now)
+    session.flush()
+    return result
+
+
+def _plan(
+    parsed: _Parsed,
+    rows: Mapping[str, Mapping[str, Any]],
+    errors: dict[str, list[str]],
+    *,
+    require_review: bool,
+) -> tuple[dict[str, CollectionPlan], dict[tuple[str, str], str | None]]:
+    """What each item of the bundle does (created, updated, unchanged), and the state hash of
+    each item it updates; adds the review rule's problems to `errors`."""
+    plans: dict[str, CollectionPlan] = {}
+    before: dict[tuple[str, str], str | None] = {}
+    for collection in COLLECTIONS:
+        if collection.name not in parsed.items:
+            continue
+        plan = plans[collection.name] = CollectionPlan()
+        for data in parsed.items[collection.name]:
+            slug = data["slug"]
+            row = rows[collection.name].get(slug)
+            if row is None:
+                plan.created.append(slug)
+            else:
+                existing = dump_item(collection, row)
+                if existing == dump_item(collection, data):
+                    plan.unchanged.append(slug)
+                    continue
+                plan.updated.append(slug)
+                before[collection.name, slug] = state_hash(existing)
+            problem = review_problem(data, before=row) if require_review else None
+            if problem:
+                index = parsed.index[collection.name][slug]
+                errors[f"{collection.name}.{index}.last_reviewed"] = [problem]
+    return plans, before
+
+
+def _delete(
+    session: Session,
+    plans: Mapping[str, CollectionPlan],
+    rows: dict[str, dict[str, Any]],
+    now: datetime,
+) -> list[Change]:
+    changes: list[Change] = []
+    # Child-first, so that a restricted reference is removed before its target.
     for collection in reversed(COLLECTIONS):
         plan = plans.get(collection.name)
-        for slug in plan.deleted if plan else ():
-            session.delete(existing[collection.name].pop(slug))
-    session.flush()
-    now = utcnow()
+        if plan is None or not plan.deleted:
+            continue
+        for slug in plan.deleted:
+            row = rows[collection.name].pop(slug)
+            before = state_hash(dump_item(collection, row))
+            changes.append(Change(collection.name, slug, Action.DELETE, before, None))
+            session.delete(row)
+        session.flush()
+        tombstones.bury(session, collection.name, plan.deleted, now)
+    return changes
+
+
+def _upsert(
+    session: Session,
+    parsed: _Parsed,
+    plans: Mapping[str, CollectionPlan],
+    known: dict[str, dict[str, Any]],
+    before: Mapping[tuple[str, str], str | None],
+    now: datetime,
+) -> list[Change]:
+    changes: list[Change] = []
     for collection in COLLECTIONS:
         plan = plans.get(collection.name)
         if plan is None:
             continue
         changed = set(plan.created) | set(plan.updated)
-        current = existing[collection.name]
-        for data in parsed[collection.name]:
-            if data["slug"] not in changed:
+        buried: list[str] = []
+        unburied: list[str] = []
+        for data in parsed.items[collection.name]:
+            slug = data["slug"]
+            if slug not in changed:
                 continue
-            row = current.get(data["slug"])
+            row = known[collection.name].get(slug)
+            was_public = row is not None and is_public(row)
             if row is None:
                 row = collection.model(created_at=now)
                 session.add(row)
-                current[data["slug"]] = row
-            apply_item(session, collection, row, data, existing)
+                known[collection.name][slug] = row
+            apply_item(session, collection, row, data, known)
             row.updated_at = now
+            action = Action.UPDATE if (collection.name, slug) in before else Action.CREATE
+            after = state_hash(dump_item(collection, data))
+            changes.append(
+                Change(collection.name, slug, action, before.get((collection.name, slug)), after)
+            )
+            if is_public(data) and not was_public:
+                unburied.append(slug)
+            elif was_public and not is_public(data):
+                buried.append(slug)
+        # Per collection, so that the next collections' items can refer to these rows.
         session.flush()
-    return result
+        tombstones.unbury(session, collection.name, unburied)
+        tombstones.bury(session, collection.name, buried, now)
+    return changes
+
+
+def _targets(
+    session: Session, parsed: _Parsed, rows: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Rows by collection and slug: the bundle's own, and every row its items refer to."""
+    wanted: dict[str, set[str]] = {}
+    for name, items in parsed.items.items():
+        collection = BY_NAME[name]
+        for item in items:
+            for _path, target, slug in item_references(collection, item):
+                if target not in rows:
+                    wanted.setdefault(target, set()).add(slug)
+    known: dict[str, dict[str, Any]] = {c.name: {} for c in COLLECTIONS}
+    known.update(rows)
+    for target, slugs in wanted.items():
+        known[target] = load_by_slug(session, BY_NAME[target], slugs, with_relations=False)
+    return known
+
+
+def _reference_errors(
+    parsed: _Parsed, slugs: Mapping[str, set[str]], prune: bool
+) -> dict[str, list[str]]:
+    available: dict[str, set[str]] = {}
+    for collection in COLLECTIONS:
+        in_bundle = {item["slug"] for item in parsed.items.get(collection.name, [])}
+        in_bundle |= parsed.invalid.get(collection.name, set())
+        if prune and collection.name in parsed.items:
+            available[collection.name] = in_bundle
+        else:
+            available[collection.name] = in_bundle | slugs[collection.name]
+    errors: dict[str, list[str]] = {}
+    for name, checkable in parsed.checkable.items():
+        collection = BY_NAME[name]
+        for index, item in checkable:
+            for path, target, slug in item_references(collection, item):
+                if slug not in available[target]:
+                    errors[f"{name}.{index}.{path}"] = [f"No {target} item has the slug {slug!r}."]
+    return errors
+
+
+def _dangling_after_prune(
+    session: Session, plans: Mapping[str, CollectionPlan]
+) -> dict[str, list[str]]:
+    """Items outside the bundle that would still refer to an item the prune deletes."""
+    errors: dict[str, list[str]] = {}
+    for name, plan in plans.items():
+        if not plan.deleted:
+            continue
+        found = [
+            entry
+            for entry in referrers(session, BY_NAME[name], plan.deleted)
+            # Items the bundle replaces were checked against the bundle already, and items
+            # the prune deletes too will not refer to anything.
+            if entry[0] not in plans
+        ]
+        for slug, users in describe_referrers(found).items():
+            errors[f"prune.{name}.{slug}"] = [
+                f"Would be deleted, but is still used by {', '.join(users)}."
+            ]
+    return errors
 
 
 def apply_item(
@@ -213,40 +495,16 @@ def _apply_links(
     setattr(row, name, links)
 
 
-def _check_references(
-    parsed: Mapping[str, list[dict[str, Any]]],
-    existing: Mapping[str, Mapping[str, Any]],
-    prune: bool,
-) -> None:
-    available: dict[str, set[str]] = {}
-    for collection in COLLECTIONS:
-        in_bundle = {item["slug"] for item in parsed.get(collection.name, [])}
-        if prune and collection.name in parsed:
-            available[collection.name] = in_bundle
-        else:
-            available[collection.name] = in_bundle | set(existing[collection.name])
-    errors: dict[str, list[str]] = {}
-    for collection in COLLECTIONS:
-        for index, item in enumerate(parsed.get(collection.name, [])):
-            for name, relation in collection.relations.items():
-                for position, value in enumerate(item.get(name) or []):
-                    if isinstance(relation, Refs):
-                        slug, path = value, f"{collection.name}.{index}.{name}.{position}"
-                    else:
-                        slug = value[relation.key]
-                        path = f"{collection.name}.{index}.{name}.{position}.{relation.key}"
-                    if slug not in available[relation.collection]:
-                        errors[path] = [f"No {relation.collection} item has the slug {slug!r}."]
-    if errors:
-        raise InvalidInput(
-            f"The bundle refers to {len(errors)} item(s) that do not exist.", errors=errors
-        )
-
-
 def export_bundle(session: Session) -> dict[str, list[dict[str, Any]]]:
-    """The whole catalogue, drafts included, in import shape and load order."""
+    """The whole catalogue, drafts included, in import shape, load order and creation order."""
     bundle: dict[str, list[dict[str, Any]]] = {}
     for collection in COLLECTIONS:
-        rows = sorted(_existing(session, collection).values(), key=lambda row: row.slug)
+        # In creation order: an import into an empty database then creates the rows in the
+        # same order, and lists the public API orders by id come out the same.
+        rows = session.scalars(
+            sa.select(collection.model)
+            .order_by(collection.model.id)
+            .options(*relation_loaders(collection))
+        )
         bundle[collection.name] = [dump_item(collection, row) for row in rows]
     return bundle

@@ -70,6 +70,22 @@ class BundleItemSchema(Schema):
         load_default=dict,
         metadata={"description": "{language: {text field: translated value}}"},
     )
+    last_reviewed = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Date of the last clinical review; publishing needs one"},
+    )
+    next_review = fields.Date(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Date by which the item must be reviewed again"},
+    )
+    reviewed_by = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Who did the last review; required with last_reviewed"},
+    )
 
     class Meta:
         unknown = ma.RAISE
@@ -81,6 +97,11 @@ class BundleItemSchema(Schema):
         for low, high in self.RANGES:
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
                 errors[low] = [f"Must not be greater than {high}."]
+        reviewed, due = data.get("last_reviewed"), data.get("next_review")
+        if reviewed is not None and due is not None and due <= reviewed:
+            errors["next_review"] = ["Must be after last_reviewed."]
+        if reviewed is not None and not data.get("reviewed_by"):
+            errors["reviewed_by"] = ["Say who reviewed the item when last_reviewed is set."]
         for language, values in (data.get("translations") or {}).items():
             unknown = sorted(set(values) - set(self.TEXT_FIELDS))
             if unknown:

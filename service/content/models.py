@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -85,6 +85,11 @@ class ContentMixin:
     translations: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Clinical review: health content goes stale, so each item says when it was last checked,
+    # by whom, and when it is due again.
+    last_reviewed: Mapped[date | None]
+    next_review: Mapped[date | None] = mapped_column(index=True)
+    reviewed_by: Mapped[str | None] = mapped_column(sa.String(200))
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:

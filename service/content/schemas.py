@@ -97,6 +97,11 @@ class ItemSchema(Schema):
 
 class DetailMixin(Schema):
     sources = fields.List(fields.Nested(SourceSchema), required=True)
+    last_reviewed = fields.Date(
+        allow_none=True,
+        required=True,
+        metadata={"description": "When the content was last clinically reviewed"},
+    )
 
 
 class LanguageArgsSchema(Schema):

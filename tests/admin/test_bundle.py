@@ -77,18 +77,23 @@ def test_one_bad_item_leaves_the_database_as_it_was(
     assert export_bundle(session) == before
 
 
-def test_every_problem_is_reported_at_once_with_its_path(seed_bundle: dict[str, Any]) -> None:
+def test_every_problem_is_reported_at_once_with_its_path(
+    session: Session, seed_bundle: dict[str, Any]
+) -> None:
     bundle = copy.deepcopy(seed_bundle)
     bundle["stretches"][0]["slug"] = "Not A Slug"
     bundle["stretches"][1]["colour"] = "blue"
+    # A missing reference in an item that is also invalid is reported in the same answer.
+    bundle["stretches"][1]["helps_with"] = ["no-such-cause"]
     bundle["exercises"][0]["difficulty"] = "heroic"
     bundle["symptoms"][0]["causes"] = [{"cause": "muscle-strain", "weight": 3}]
     bundle["unicorns"] = []
     with pytest.raises(InvalidInput) as error:
-        import_bundle(None, bundle)  # type: ignore[arg-type]
+        import_bundle(session, bundle)
     assert set(error.value.errors or {}) >= {
         "stretches.0.slug",
         "stretches.1.colour",
+        "stretches.1.helps_with.0",
         "exercises.0.difficulty",
         "symptoms.0.causes.0.weight",
         "unicorns",
@@ -122,7 +127,7 @@ def test_prune_deletes_what_the_bundle_leaves_out(
     keep = seed_bundle["faqs"][:2]
     result = import_bundle(session, {"faqs": keep, "prune": True})
     assert result.summary()["collections"]["faqs"]["deleted"] == len(seed_bundle["faqs"]) - 2
-    assert [f["slug"] for f in export_bundle(session)["faqs"]] == sorted(f["slug"] for f in keep)
+    assert [f["slug"] for f in export_bundle(session)["faqs"]] == [f["slug"] for f in keep]
 
 
 def test_export_then_import_into_an_empty_database_is_lossless(
@@ -165,3 +170,30 @@ def test_translations_only_of_text_fields(session: Session, seed_bundle: dict[st
     import_bundle(session, {"stretches": [item]})
     stretch = session.scalar(sa.select(Stretch).where(Stretch.slug == item["slug"]))
     assert stretch is not None and stretch.translations == {"es": {"name": "Gato-vaca"}}
+
+
+def test_referring_to_an_invalid_item_of_the_bundle_is_not_a_second_problem(
+    session: Session, seed_bundle: dict[str, Any]
+) -> None:
+    cause = {**copy.deepcopy(seed_bundle["causes"][0]), "slug": "new-cause", "category": "?"}
+    stretch = {**copy.deepcopy(seed_bundle["stretches"][0]), "helps_with": ["new-cause"]}
+    with pytest.raises(InvalidInput) as error:
+        import_bundle(session, {"causes": [cause], "stretches": [stretch]})
+    assert set(error.value.errors or {}) == {"causes.0.category"}
+
+
+def test_an_import_is_audited_and_deletions_leave_tombstones(
+    session: Session, seed_bundle: dict[str, Any]
+) -> None:
+    from service.admin.audit import Actor
+    from service.admin.models import AuditEntry, Tombstone
+
+    faqs = copy.deepcopy(seed_bundle["faqs"])
+    faqs[0]["answer"] = "Changed by an import."
+    import_bundle(session, {"faqs": faqs[:3], "prune": True}, actor=Actor(None, "importer"))
+    entries = session.scalars(sa.select(AuditEntry).where(AuditEntry.key_name == "importer")).all()
+    assert {(e.slug, e.action) for e in entries} == {(faqs[0]["slug"], "update")} | {
+        (f["slug"], "delete") for f in faqs[3:]
+    }
+    stones = session.scalars(sa.select(Tombstone.slug).where(Tombstone.collection == "faqs"))
+    assert set(stones) == {f["slug"] for f in faqs[3:]}

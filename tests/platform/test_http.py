@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
@@ -16,10 +17,22 @@ from service.config import Settings
 from service.observability import JsonFormatter
 from tests.helpers import assert_problem
 
+_made: list[Flask] = []
+
 
 def make_app(app: Flask, **settings: Any) -> Flask:
     base: Settings = app.config["SETTINGS"]
-    return create_app(Settings(**{**base.__dict__, **settings}))
+    _made.append(create_app(Settings(**{**base.__dict__, **settings})))
+    return _made[-1]
+
+
+@pytest.fixture(autouse=True)
+def _close_made_apps() -> Iterator[None]:
+    # An app dropped with connections in its pool makes psycopg warn when the garbage
+    # collector frees them, in whichever later test it happens to run.
+    yield
+    while _made:
+        _made.pop().extensions["db"].engine.dispose()
 
 
 def test_request_id_is_generated_and_returned(client: Any) -> None:

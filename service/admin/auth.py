@@ -1,0 +1,157 @@
+"""Admin authentication: a blueprint whose every route needs a bearer API key, and its docs."""
+
+from __future__ import annotations
+
+import http
+import logging
+from typing import Any
+
+from flask import Response, g, request
+from flask_smorest.etag import _get_etag_ctx
+from flask_smorest.exceptions import NotModified, PreconditionFailed, PreconditionRequired
+from flask_smorest.utils import deepupdate
+from werkzeug.datastructures import ETags
+
+from service import db, limits
+from service.admin import keys
+from service.admin.audit import Actor, state_hash
+from service.admin.models import Role
+from service.api import Blueprint
+from service.content.models import utcnow
+from service.errors import problem
+
+SECURITY_SCHEME = "bearerAuth"
+SECURITY_SCHEME_SPEC = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": (
+        "An API key, sent as `Authorization: Bearer <key>`. Create one with "
+        "`flask --app service keys create --role editor --name NAME`. Editors write content; "
+        "admins also manage keys."
+    ),
+}
+REALM = "backcare"
+log = logging.getLogger(__name__)
+
+
+def current_actor() -> Actor:
+    """Who is making the current admin request (set once the key was checked)."""
+    actor: Actor = g.actor
+    return actor
+
+
+def _unauthorized(detail: str, *, invalid_token: bool) -> Response:
+    challenge = f'Bearer realm="{REALM}"'
+    if invalid_token:
+        challenge += ', error="invalid_token"'
+    return problem(http.HTTPStatus.UNAUTHORIZED, detail, headers={"WWW-Authenticate": challenge})
+
+
+class AdminBlueprint(Blueprint):
+    """A blueprint whose every route needs an API key whose role allows at least `role`.
+
+    The check is the blueprint's before_request, not a decorator on each view, so that a
+    route added to an admin blueprint later is protected without anyone remembering to.
+    ETags are the sha256 of the item's bundle shape, the same hash the audit log records.
+    """
+
+    def __init__(self, *args: Any, role: Role = Role.EDITOR, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.role = role
+        self.before_request(self._authenticate)
+        self._prepare_doc_cbks.append(self._prepare_security_doc)
+
+    def _authenticate(self) -> Response | None:
+        # CORS preflights never carry credentials; answering them reveals only the methods.
+        if request.method == "OPTIONS":
+            return None
+        header = request.headers.get("Authorization", "")
+        scheme, _, secret = header.partition(" ")
+        secret = secret.strip()
+        if scheme.lower() != "bearer" or not secret:
+            return _unauthorized(
+                "This endpoint needs an API key, sent as 'Authorization: Bearer <key>'.",
+                invalid_token=False,
+            )
+        wait = limits.auth_failures_exhausted()
+        if wait is not None:
+            return problem(
+                http.HTTPStatus.TOO_MANY_REQUESTS,
+                f"Too many failed authentications from this client; wait {wait} seconds.",
+                headers={"Retry-After": str(wait)},
+            )
+        session = db.session()
+        try:
+            key = keys.authenticate(session, secret, utcnow())
+        except keys.InvalidKey as error:
+            # Guessing keys is hopeless at 256 bits, but a budget keeps scanners from trying.
+            limits.auth_failure_allowed()
+            log.info("refused an API key starting %s: %s", secret[:8], error.detail)
+            return _unauthorized(error.detail, invalid_token=True)
+        if session.dirty:
+            session.commit()
+        if not key.role.allows(self.role):
+            return problem(
+                http.HTTPStatus.FORBIDDEN,
+                f"This endpoint needs the {self.role} role; the key {key.prefix} is {key.role}.",
+            )
+        g.actor = Actor(key.id, key.name, key.role)
+        return None
+
+    def _prepare_security_doc(
+        self, doc: dict[str, Any], doc_info: dict[str, Any], **_kwargs: Any
+    ) -> dict[str, Any]:
+        responses: dict[int, str] = {401: http.HTTPStatus.UNAUTHORIZED.name}
+        if self.role is not Role.EDITOR:
+            responses[403] = http.HTTPStatus.FORBIDDEN.name
+        doc["security"] = [{SECURITY_SCHEME: []}]
+        result: dict[str, Any] = deepupdate(doc, {"responses": responses})
+        return result
+
+    @staticmethod
+    def _generate_etag(etag_data: Any, extra_data: Any = None) -> str:
+        # The hash the audit log records, so that an ETag names a version in the log.
+        return state_hash(etag_data) or ""
+
+    def _check_precondition(self) -> None:
+        if request.method in self.METHODS_NEEDING_CHECK_ETAG and not request.if_match:
+            raise PreconditionRequired(
+                description=(
+                    "Send If-Match with the ETag of the item as you last read it (GET it "
+                    "first), so that another editor's change is never overwritten unseen."
+                )
+            )
+
+    def check_etag(self, etag_data: Any, etag_schema: Any = None) -> None:
+        """412 unless If-Match names the item's current version (or is `*`).
+
+        As flask-smorest's, except that the gzipped variant of an ETag (`headers.py` adds
+        `-gz` to it) names the same version, and the 412 says what to do.
+        """
+        _get_etag_ctx()["etag_checked"] = True
+        if not _matches(request.if_match, self._generate_etag(etag_data)):
+            raise self._stale(etag_data)
+
+    def check_fresh_if_given(self, state: dict[str, Any]) -> None:
+        """As `check_etag`, for actions (POST) where If-Match is optional."""
+        if request.if_match and not _matches(request.if_match, self._generate_etag(state)):
+            raise self._stale(state)
+
+    def _check_not_modified(self, etag: str) -> None:
+        if request.method in ("GET", "HEAD") and _matches(request.if_none_match, etag):
+            raise NotModified
+
+    def _stale(self, state: dict[str, Any]) -> PreconditionFailed:
+        etag = self._generate_etag(state)
+        return PreconditionFailed(
+            description=(
+                f'The item changed since you read it: its ETag is now "{etag}". '
+                "GET it again, reapply your change and retry with the new ETag."
+            )
+        )
+
+
+def _matches(tags: ETags, etag: str) -> bool:
+    return tags.star_tag or any(
+        tag.removesuffix("-gz") == etag for tag in tags.as_set(include_weak=False)
+    )

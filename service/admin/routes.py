@@ -1,0 +1,420 @@
+"""The admin API under /v1/admin: content writes, import and export, audit, reviews, keys.
+
+Every blueprint here is an AdminBlueprint: no route answers without a valid API key.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import current_app, request
+
+from service import db
+from service.admin import audit, bundle, items, keys, reviews
+from service.admin.auth import SECURITY_SCHEME, SECURITY_SCHEME_SPEC, AdminBlueprint, current_actor
+from service.admin.models import ApiKey, Role
+from service.admin.schemas import (
+    ADMIN_ITEM_SCHEMAS,
+    ADMIN_PAGE_SCHEMAS,
+    PATCH_SCHEMAS,
+    AdminContentArgsSchema,
+    AdminSourceArgsSchema,
+    ApiKeyCreateSchema,
+    ApiKeyPageSchema,
+    ApiKeySchema,
+    AuditArgsSchema,
+    AuditPageSchema,
+    BundleSchema,
+    ImportArgsSchema,
+    ImportSummarySchema,
+    NewApiKeySchema,
+    PageArgsSchema,
+    ReviewArgsSchema,
+    ReviewDuePageSchema,
+    has_status,
+)
+from service.api import Api
+from service.catalogue import COLLECTIONS, Collection
+from service.config import Settings
+from service.content.i18n import use_language
+from service.content.models import Status
+from service.content.schemas import LanguageArgsSchema, page_count
+
+
+def _json_body(schema: Any) -> dict[str, Any]:
+    """OpenAPI for a JSON body the view reads itself (to report every problem at once)."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def _page(found: list[Any], total: int, args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "items": found,
+        "total": total,
+        "page": args["page"],
+        "page_size": args["page_size"],
+        "pages": page_count(total, args["page_size"]),
+    }
+
+
+def content_blueprint(collection: Collection) -> AdminBlueprint:
+    """Create, read, replace, update, delete (and publish) the items of one collection."""
+    name = collection.name
+    singular = collection.public.singular if collection.public else name.removesuffix("s")
+    label = name.replace("_", " ")
+    blp = AdminBlueprint(
+        f"admin_{name}",
+        __name__,
+        url_prefix=f"/v1/admin/{name}",
+        description=f"Editors: {label}, drafts included. Every write is audited.",
+    )
+    item_schema = ADMIN_ITEM_SCHEMAS[name]
+    args_schema = AdminContentArgsSchema if has_status(collection) else AdminSourceArgsSchema
+
+    def respond(row: Any) -> items.AdminView:
+        view = items.view_of(db.session(), collection, row)
+        blp.set_etag(view.item)
+        return view
+
+    @blp.route("", methods=["GET"], endpoint="list")
+    @blp.doc(
+        operationId=f"admin_list_{name}",
+        summary=f"List {label}, drafts included",
+        description="A page of items in slug order, each with its ETag.",
+    )
+    @blp.arguments(args_schema, location="query")
+    @blp.response(200, ADMIN_PAGE_SCHEMAS[name])
+    def list_items(args: dict[str, Any]) -> dict[str, Any]:
+        found, total = items.list_items(db.session(), collection, args)
+        return _page(found, total, args)
+
+    @blp.route("", methods=["POST"], endpoint="create")
+    @blp.etag
+    @blp.doc(
+        operationId=f"admin_create_{singular}",
+        summary=f"Create a {singular}",
+        description=(
+            "The body is the item in bundle shape. Every problem is reported at once with its "
+            "path; a slug in use is a 409. `status` defaults to `published`, which needs "
+            "`last_reviewed` and `reviewed_by`: send `status: draft` to start a draft."
+        ),
+        **_json_body(collection.input_schema),
+    )
+    @blp.response(201, item_schema)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def create_item() -> items.AdminView:
+        session = db.session()
+        row = items.create_item(session, collection, request.get_json(), current_actor())
+        session.commit()
+        return respond(row)
+
+    @blp.route("/<string:slug>", methods=["GET"], endpoint="get")
+    @blp.etag
+    @blp.doc(
+        operationId=f"admin_get_{singular}",
+        summary=f"Get a {singular}, drafts included",
+        description="The item in bundle shape under `item`; send its ETag in If-Match to change "
+        "it.",
+    )
+    @blp.response(200, item_schema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get_item(slug: str) -> items.AdminView:
+        return respond(items.get_item(db.session(), collection, slug))
+
+    @blp.route("/<string:slug>", methods=["PUT"], endpoint="replace")
+    @blp.etag
+    @blp.doc(
+        operationId=f"admin_replace_{singular}",
+        summary=f"Replace a {singular}",
+        description=(
+            "The whole item in bundle shape (fields left out take their defaults). Needs "
+            "If-Match: 428 without it, 412 when someone changed the item since you read it."
+        ),
+        **_json_body(collection.input_schema),
+    )
+    @blp.response(200, item_schema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def replace_item(slug: str) -> items.AdminView:
+        session = db.session()
+        row = items.get_item(session, collection, slug, lock=True)
+        blp.check_etag(bundle.dump_item(collection, row))
+        row = items.replace_item(session, collection, row, request.get_json(), current_actor())
+        session.commit()
+        return respond(row)
+
+    @blp.route("/<string:slug>", methods=["PATCH"], endpoint="update")
+    @blp.etag
+    @blp.doc(
+        operationId=f"admin_update_{singular}",
+        summary=f"Change some fields of a {singular}",
+        description=(
+            "Each field sent replaces that field (a list is replaced whole); the others stay. "
+            "The result is validated as a whole item. Needs If-Match, as PUT does."
+        ),
+        **_json_body(PATCH_SCHEMAS[name]),
+    )
+    @blp.response(200, item_schema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def update_item(slug: str) -> items.AdminView:
+        session = db.session()
+        row = items.get_item(session, collection, slug, lock=True)
+        blp.check_etag(bundle.dump_item(collection, row))
+        row = items.update_item(session, collection, row, request.get_json(), current_actor())
+        session.commit()
+        return respond(row)
+
+    @blp.route("/<string:slug>", methods=["DELETE"], endpoint="delete")
+    @blp.etag
+    @blp.doc(
+        operationId=f"admin_delete_{singular}",
+        summary=f"Delete a {singular}",
+        description=(
+            "Leaves a tombstone so that caches learn of it. 409 while other items still refer "
+            "to it. Needs If-Match, as PUT does."
+        ),
+    )
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def delete_item(slug: str) -> None:
+        session = db.session()
+        row = items.get_item(session, collection, slug, lock=True)
+        blp.check_etag(bundle.dump_item(collection, row))
+        items.delete_item(session, collection, row, current_actor())
+        session.commit()
+
+    if has_status(collection):
+        _status_routes(blp, collection, singular, respond)
+    if collection.public is not None:
+        _preview_route(blp, collection, singular)
+    return blp
+
+
+def _preview_route(blp: AdminBlueprint, collection: Collection, singular: str) -> None:
+    assert collection.public is not None
+
+    @blp.route("/<string:slug>/preview", methods=["GET"], endpoint="preview")
+    @blp.doc(
+        operationId=f"admin_preview_{singular}",
+        summary=f"Preview a {singular} as the apps will show it",
+        description=(
+            "The public detail of the item, drafts included, in the language asked for. "
+            "Related items that are drafts stay out of it, as they will in the public API."
+        ),
+    )
+    @blp.arguments(LanguageArgsSchema, location="query")
+    @blp.response(200, collection.public.detail_schema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def preview(args: dict[str, Any], slug: str) -> Any:
+        row = items.preview(db.session(), collection, slug)
+        use_language([row], args.get("lang"))
+        return row
+
+
+def _status_routes(
+    blp: AdminBlueprint, collection: Collection, singular: str, respond: Any
+) -> None:
+    def change(slug: str, status: Status) -> items.AdminView:
+        session = db.session()
+        row = items.get_item(session, collection, slug, lock=True)
+        blp.check_fresh_if_given(bundle.dump_item(collection, row))
+        items.set_status(session, collection, row, status, current_actor())
+        session.commit()
+        view: items.AdminView = respond(row)
+        return view
+
+    @blp.route("/<string:slug>/publish", methods=["POST"], endpoint="publish")
+    @blp.etag
+    @blp.doc(
+        operationId=f"admin_publish_{singular}",
+        summary=f"Publish a {singular}",
+        description=(
+            "The public API shows it from now on. 422 unless the item has a review date "
+            "(`last_reviewed`). If-Match is optional: send it to publish only the version "
+            "you reviewed."
+        ),
+    )
+    @blp.response(200, ADMIN_ITEM_SCHEMAS[collection.name])
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def publish(slug: str) -> items.AdminView:
+        return change(slug, Status.PUBLISHED)
+
+    @blp.route("/<string:slug>/unpublish", methods=["POST"], endpoint="unpublish")
+    @blp.etag
+    @blp.doc(
+        operationId=f"admin_unpublish_{singular}",
+        summary=f"Unpublish a {singular}",
+        description=(
+            "Back to draft: the public API stops showing it and a tombstone tells caches. "
+            "If-Match is optional."
+        ),
+    )
+    @blp.response(200, ADMIN_ITEM_SCHEMAS[collection.name])
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(412, response="PRECONDITION_FAILED")
+    def unpublish(slug: str) -> items.AdminView:
+        return change(slug, Status.DRAFT)
+
+
+def catalogue_blueprint() -> AdminBlueprint:
+    """Bulk import and export, the audit log, and reviews that are due."""
+    blp = AdminBlueprint(
+        "admin",
+        __name__,
+        url_prefix="/v1/admin",
+        description="Editors: bulk import and export, the audit log, clinical reviews due.",
+    )
+
+    @blp.route("/import", methods=["POST"])
+    @blp.doc(operationId="admin_import", **_json_body(BundleSchema))
+    @blp.arguments(ImportArgsSchema, location="query")
+    @blp.response(200, ImportSummarySchema)
+    @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    def import_bundle(args: dict[str, Any]) -> dict[str, Any]:
+        """Import a bundle: all or nothing
+
+        Validates the whole bundle first and reports every problem with its location
+        (`stretches.3.helps_with.0`); then upserts by slug in one transaction. Importing the
+        same bundle twice changes nothing the second time. `dry_run` returns the plan and
+        writes nothing; `prune` (or `"prune": true` in the bundle) deletes the items of the
+        bundle's collections that it leaves out. Published items need a review date. Bodies
+        may be up to MAX_IMPORT_LENGTH bytes.
+        """
+        settings: Settings = current_app.config["SETTINGS"]
+        request.max_content_length = max(
+            settings.max_import_length, current_app.config["MAX_CONTENT_LENGTH"] or 0
+        )
+        session = db.session()
+        result = bundle.import_bundle(
+            session,
+            request.get_json(),
+            dry_run=args["dry_run"],
+            prune=args.get("prune"),
+            actor=current_actor(),
+            require_review=True,
+        )
+        if args["dry_run"]:
+            session.rollback()
+        else:
+            session.commit()
+        return result.summary()
+
+    @blp.route("/export", methods=["GET"])
+    @blp.doc(operationId="admin_export")
+    @blp.response(200, BundleSchema)
+    def export_bundle() -> dict[str, Any]:
+        """Export the whole catalogue as a bundle
+
+        Every collection, drafts included, in the shape import takes: importing it into an
+        empty database gives the same catalogue.
+        """
+        return bundle.export_bundle(db.session())
+
+    @blp.route("/audit", methods=["GET"])
+    @blp.doc(operationId="admin_audit")
+    @blp.arguments(AuditArgsSchema, location="query")
+    @blp.response(200, AuditPageSchema)
+    def audit_log(args: dict[str, Any]) -> dict[str, Any]:
+        """List the audit log, newest first
+
+        Every write: who (key id and name), what (collection, slug, action), when, and
+        sha256 hashes of the item before and after (the after hash is the ETag it then had).
+        """
+        found, total = audit.entries(db.session(), args, args["page"], args["page_size"])
+        return _page(found, total, args)
+
+    @blp.route("/reviews/due", methods=["GET"])
+    @blp.doc(operationId="admin_reviews_due")
+    @blp.arguments(ReviewArgsSchema, location="query")
+    @blp.response(200, ReviewDuePageSchema)
+    def reviews_due(args: dict[str, Any]) -> dict[str, Any]:
+        """List items whose clinical review is due
+
+        Items never reviewed, reviewed without a next date, overdue, or due within `days`
+        (30 by default), the most urgent first. Drafts are included.
+        """
+        found, total = reviews.due(
+            db.session(),
+            today=datetime.now(UTC).date(),
+            within_days=args["days"],
+            collection=args.get("collection"),
+            page=args["page"],
+            page_size=args["page_size"],
+        )
+        return _page(found, total, args)
+
+    return blp
+
+
+def keys_blueprint() -> AdminBlueprint:
+    """API keys, for admins only."""
+    blp = AdminBlueprint(
+        "admin_keys",
+        __name__,
+        url_prefix="/v1/admin/keys",
+        description="Admins: API keys. A key's secret is shown once, when it is created.",
+        role=Role.ADMIN,
+    )
+
+    @blp.route("", methods=["GET"])
+    @blp.doc(operationId="admin_list_keys")
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, ApiKeyPageSchema)
+    def list_keys(args: dict[str, Any]) -> dict[str, Any]:
+        """List API keys, revoked ones included"""
+        found = keys.list_keys(db.session())
+        start = (args["page"] - 1) * args["page_size"]
+        return _page(found[start : start + args["page_size"]], len(found), args)
+
+    @blp.route("", methods=["POST"])
+    @blp.doc(operationId="admin_create_key")
+    @blp.arguments(ApiKeyCreateSchema)
+    @blp.response(201, NewApiKeySchema)
+    def create_key(data: dict[str, Any]) -> dict[str, Any]:
+        """Create an API key
+
+        The answer holds the key itself under `key`: store it now, it is never shown again.
+        """
+        session = db.session()
+        key, secret = keys.create_key(session, actor=current_actor(), **data)
+        session.commit()
+        return {**{name: getattr(key, name) for name in ApiKeySchema().fields}, "key": secret}
+
+    @blp.route("/<int:key_id>", methods=["GET"])
+    @blp.doc(operationId="admin_get_key")
+    @blp.response(200, ApiKeySchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get_key(key_id: int) -> ApiKey:
+        """Get an API key (never its secret)"""
+        return keys.find_key(db.session(), key_id)
+
+    @blp.route("/<int:key_id>/revoke", methods=["POST"])
+    @blp.doc(operationId="admin_revoke_key")
+    @blp.response(200, ApiKeySchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def revoke_key(key_id: int) -> ApiKey:
+        """Revoke an API key
+
+        It stops working at once, for good. Revoking a revoked key changes nothing.
+        """
+        session = db.session()
+        key = keys.revoke_key(session, keys.find_key(session, key_id), actor=current_actor())
+        session.commit()
+        return key
+
+    return blp
+
+
+def register(api: Api) -> None:
+    """Document the bearer scheme and register every admin blueprint on `api`."""
+    api.spec.components.security_scheme(SECURITY_SCHEME, SECURITY_SCHEME_SPEC)
+    api.register_blueprint(catalogue_blueprint())
+    api.register_blueprint(keys_blueprint())
+    for collection in COLLECTIONS:
+        api.register_blueprint(content_blueprint(collection))
