@@ -36,7 +36,9 @@ def register(app: Flask) -> None:
         """Load the seed content (idempotent: unchanged items are left alone)."""
         session = db.session()
         try:
-            result = import_bundle(session, read_seed(directory), dry_run=dry_run)
+            result = import_bundle(
+                session, read_seed(directory), dry_run=dry_run, require_review=True
+            )
         except InvalidInput as error:
             lines = [
                 f"  {path}: {'; '.join(messages)}"

@@ -39,6 +39,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of what only PostgreSQL does (row locks...) are not run against SQLite at all."""
+    if config.getoption("--backend") == "postgresql":
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    deselected = [item for item in items if item.get_closest_marker("postgres_only") is not None]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
 def _postgres_reachable() -> str | None:
     engine = sa.create_engine(POSTGRES_SERVER, connect_args={"connect_timeout": 3})
     try:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from service.admin.models import AuditEntry, Tombstone
 from service.catalogue import COLLECTIONS
+from service.causes.models import Cause
 from tests.helpers import assert_problem
 
 ALL = [c.name for c in COLLECTIONS]
@@ -38,13 +39,18 @@ def audit_count(session: Session) -> int:
     return session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) or 0
 
 
+UNREVIEWED = ("last_reviewed", "next_review", "reviewed_by")
+
+
 def new_item(editor: Any, collection: str, slug: str) -> dict[str, Any]:
-    """A copy of an existing item under a new slug, as a draft."""
+    """A copy of an existing item under a new slug, as an unreviewed draft."""
     body, _etag = read(editor, collection, first_slug(editor, collection))
     item = copy.deepcopy(body["item"])
     item["slug"] = slug
     if collection != "sources":
         item["status"] = "draft"
+        for field in UNREVIEWED:
+            item[field] = None
     if collection == "faqs":
         item["position"] = 99
     return item
@@ -423,8 +429,12 @@ def test_a_published_item_cannot_lose_its_review(editor: Any, reviewed: None) ->
     assert set(body["errors"]) == {"json.last_reviewed"}
 
 
-def test_items_published_before_reviews_existed_can_still_be_edited(editor: Any) -> None:
+def test_items_published_before_reviews_existed_can_still_be_edited(
+    editor: Any, session: Session
+) -> None:
     slug = first_slug(editor, "causes")
+    session.execute(sa.update(Cause).where(Cause.slug == slug).values(dict.fromkeys(UNREVIEWED)))
+    session.commit()
     body, etag = read(editor, "causes", slug)
     assert body["item"]["last_reviewed"] is None and body["item"]["status"] == "published"
     response = editor.patch(
@@ -438,6 +448,7 @@ def test_review_fields_are_consistent(editor: Any) -> None:
         **new_item(editor, "faqs", "odd-review"),
         "last_reviewed": "2026-05-01",
         "next_review": "2026-04-01",
+        "reviewed_by": None,
     }
     body = assert_problem(editor.post("/v1/admin/faqs", json=item), HTTPStatus.UNPROCESSABLE_ENTITY)
     assert set(body["errors"]) == {"json.next_review", "json.reviewed_by"}
