@@ -46,6 +46,11 @@ def run_migrations_online() -> None:
 
 
 def _run(connection, url: str) -> None:  # type: ignore[no-untyped-def]
+    sqlite = url.startswith("sqlite")
+    if sqlite:
+        # Batch mode rebuilds a table by copying it and dropping the old one; with foreign
+        # keys enforced, that drop would cascade into the rows that refer to it.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -55,6 +60,8 @@ def _run(connection, url: str) -> None:  # type: ignore[no-untyped-def]
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

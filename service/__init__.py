@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import cli, db, docs, errors, headers, health, limits, observability
 from service.admin import cli as admin_cli
 from service.admin import routes as admin
 from service.api import Api
+from service.catalogue import COLLECTIONS
 from service.config import Settings
-from service.content import i18n
+from service.content import cache, i18n
 from service.content.routes import blueprints
 from service.recommendations import routes as recommendations
+from service.recommendations import state as recommendation_state
+from service.sync import routes as sync
 
 DISCLAIMER = (
     "This information is general education, not medical advice. It does not replace a "
@@ -69,11 +72,19 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     headers.init_app(app, settings)
     limits.init_app(app, settings)
     i18n.init_app(app)
+    recommendation_state.init_app_cache(app.extensions)
+    cached = {c.name for c in COLLECTIONS if c.public is not None} | {"sync"}
+    cache.init_app(
+        app,
+        cacheable=lambda: request.blueprint in cached,
+        max_age=settings.cache_max_age,
+    )
     api = Api(app)
     api.register_blueprint(health.blp)
     for blueprint in blueprints():
         api.register_blueprint(blueprint)
     api.register_blueprint(recommendations.blp)
+    api.register_blueprint(sync.blp)
     admin.register(api)
     app.register_blueprint(docs.blp)
     cli.register(app)

@@ -3,6 +3,7 @@
 from service.admin.models import ApiKey, AuditEntry, Tombstone
 from service.causes.models import Cause
 from service.content.models import Source
+from service.content.versioning import ContentState
 from service.exercises.models import Exercise, ExerciseContraindication
 from service.faqs.models import Faq
 from service.remedies.models import Remedy
@@ -14,6 +15,7 @@ __all__ = [
     "ApiKey",
     "AuditEntry",
     "Cause",
+    "ContentState",
     "Exercise",
     "ExerciseContraindication",
     "Faq",

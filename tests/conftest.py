@@ -21,6 +21,7 @@ from service import create_app
 from service.admin.bundle import import_bundle
 from service.admin.seed import read_seed
 from service.config import Settings
+from service.content.cache import LRU
 from service.db import Database, create_database, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,6 +132,10 @@ def app(make_database_url: Any) -> Iterator[Flask]:
 def connection(app: Flask) -> Iterator[sa.Connection]:
     """Every session of the test joins one outer transaction that is rolled back at the end."""
     database: Database = app.extensions["db"]
+    # Versions roll back with each test, so answers cached under them must go too.
+    for extension in app.extensions.values():
+        if isinstance(extension, LRU):
+            extension.clear()
     connection = database.engine.connect()
     outer = connection.begin()
     database.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")

@@ -80,4 +80,6 @@ class Tombstone(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     collection: Mapped[str] = mapped_column(sa.String(32))
     slug: Mapped[str] = mapped_column(sa.String(80))
+    # The content version of the deletion, so that delta sync returns it in order.
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0", index=True)
     deleted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

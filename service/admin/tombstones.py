@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from service.admin.models import Tombstone
+from service.content.versioning import bump
 
 # Keeps IN lists well under the bound-parameter limits of SQLite and PostgreSQL.
 CHUNK = 500
@@ -22,17 +23,24 @@ def _chunks(slugs: Iterable[str]) -> Iterator[list[str]]:
 
 def bury(session: Session, collection: str, slugs: Iterable[str], at: datetime) -> None:
     """These items left the public catalogue at `at` (deleted, or unpublished)."""
-    for chunk in _chunks(slugs):
+    chunks = list(_chunks(slugs))
+    if not chunks:
+        return
+    version = bump(session)
+    for chunk in chunks:
         where = (Tombstone.collection == collection, Tombstone.slug.in_(chunk))
         known = set(session.scalars(sa.select(Tombstone.slug).where(*where)))
         if known:
             session.execute(
                 sa.update(Tombstone)
                 .where(*where)
-                .values(deleted_at=at)
+                .values(deleted_at=at, version=version)
                 .execution_options(synchronize_session=False)
             )
-        new = [{"collection": collection, "slug": s, "deleted_at": at} for s in chunk]
+        new = [
+            {"collection": collection, "slug": s, "deleted_at": at, "version": version}
+            for s in chunk
+        ]
         new = [row for row in new if row["slug"] not in known]
         if new:
             session.execute(sa.insert(Tombstone), new)

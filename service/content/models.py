@@ -39,6 +39,7 @@ class Source(Base):
     """A publication that content items cite."""
 
     __tablename__ = "sources"
+    __versioned__: ClassVar[bool] = True
     TEXT_FIELDS: ClassVar[tuple[str, ...]] = ("title",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,8 +79,13 @@ class ContentMixin:
     # JSON array columns that lists filter on; each gets a GIN index on PostgreSQL.
     ARRAY_FILTERS: ClassVar[tuple[str, ...]] = ("tags",)
 
+    # Every change to an item bumps the catalogue's content version (content/versioning.py).
+    __versioned__: ClassVar[bool] = True
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    # The content version of the item's last change: delta sync pages by it.
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0", index=True)
     status: Mapped[Status] = mapped_column(str_enum(Status), default=Status.PUBLISHED, index=True)
     tags: Mapped[list[str]] = mapped_column(default=list)
     translations: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from service import db
@@ -42,20 +43,51 @@ def read_blueprint(collection: Collection) -> Blueprint:
     or unpublished slug.
     """
     blp.route("", endpoint="list")(
-        blp.doc(operationId=f"list_{plural}")(
+        cacheable(blp, f"list_{plural}")(
             blp.arguments(api.args_schema, location="query")(
-                blp.response(200, page_of(api.list_schema))(list_items)
+                blp.response(200, page_of(api.list_schema), headers=CACHE_HEADERS)(list_items)
             )
         )
     )
     blp.route("/<string:slug>", endpoint="detail")(
-        blp.doc(operationId=f"get_{singular}")(
+        cacheable(blp, f"get_{singular}")(
             blp.arguments(LanguageArgsSchema, location="query")(
-                blp.response(200, api.detail_schema)(get_item)
+                blp.response(200, api.detail_schema, headers=CACHE_HEADERS)(get_item)
             )
         )
     )
     return blp
+
+
+CACHE_HEADERS = {
+    "ETag": {
+        "description": "Send it back in If-None-Match to get 304 while the content is unchanged",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {"description": "How long caches may keep it", "schema": {"type": "string"}},
+    "Content-Language": {"description": "Language of the text", "schema": {"type": "string"}},
+}
+
+
+def cacheable(blp: Blueprint, operation_id: str) -> Callable[[Any], Any]:
+    """Document a conditional GET: If-None-Match in, 304 out (see content/cache.py)."""
+
+    def decorate(view: Any) -> Any:
+        view = blp.alt_response(304, description="Not modified: the ETag is still current")(view)
+        return blp.doc(
+            operationId=operation_id,
+            parameters=[
+                {
+                    "in": "header",
+                    "name": "If-None-Match",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "The ETag of a copy you hold",
+                }
+            ],
+        )(view)
+
+    return decorate
 
 
 def blueprints() -> list[Blueprint]:

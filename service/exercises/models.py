@@ -63,6 +63,7 @@ class Exercise(ContentMixin, Base):
 class ExerciseContraindication(Base):
     """Avoid this exercise when the person has that cause or condition, and why."""
 
+    __versioned__: ClassVar[bool] = True
     __tablename__ = "exercise_contraindications"
 
     exercise_id: Mapped[int] = mapped_column(

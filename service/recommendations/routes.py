@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from service import db
+from flask import Response, current_app
+
 from service.api import Blueprint
-from service.recommendations.engine import Answer
+from service.content.cache import LRU
 from service.recommendations.schemas import RecommendationRequestSchema, RecommendationSchema
 from service.recommendations.services import recommend_for
+from service.recommendations.state import ANSWERS_KEY, content_version_now, rules_now
 
 blp = Blueprint(
     "recommendations",
@@ -25,7 +28,7 @@ blp = Blueprint(
 @blp.doc(operationId="recommend")
 @blp.arguments(RecommendationRequestSchema)
 @blp.response(200, RecommendationSchema)
-def recommend(data: dict[str, Any]) -> Answer:
+def recommend(data: dict[str, Any]) -> Response:
     """Get advice for a sore back
 
     How it decides, in order:
@@ -49,4 +52,12 @@ def recommend(data: dict[str, Any]) -> Answer:
     The same request always gets the same answer; `rules_version` changes when an editor
     changes a rule. This is general information, not medical advice.
     """
-    return recommend_for(db.session(), data)
+    rules, version = rules_now(), content_version_now()
+    answers: LRU = current_app.extensions[ANSWERS_KEY]
+    key = (version, json.dumps(data, sort_keys=True))
+    body: bytes | None = answers.get(key)
+    if body is None:
+        # Same content and same request give the same answer: serialise it once.
+        body = json.dumps(RecommendationSchema().dump(recommend_for(rules, data))).encode()
+        answers.put(key, body)
+    return Response(body, mimetype="application/json", headers={"Cache-Control": "no-store"})

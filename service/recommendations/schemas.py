@@ -7,10 +7,10 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service import db
 from service.content.schemas import Schema, Slug
 from service.recommendations.engine import LEVELS
 from service.recommendations.services import unknown_slugs
+from service.recommendations.state import rules_now
 
 
 class RecommendationRequestSchema(Schema):
@@ -51,7 +51,7 @@ class RecommendationRequestSchema(Schema):
     def _known_slugs(self, data: dict[str, Any], **_kwargs: Any) -> None:
         """Unknown slugs are reported with every other problem, each at its index."""
         errors = unknown_slugs(
-            db.session(), data.get("symptoms") or [], data.get("conditions") or []
+            rules_now(), data.get("symptoms") or [], data.get("conditions") or []
         )
         if errors:
             raise ma.ValidationError(errors)

@@ -39,6 +39,7 @@ class Routine(ContentMixin, Base):
 
 
 class RoutineStep(Base):
+    __versioned__: ClassVar[bool] = True
     __tablename__ = "routine_steps"
     __table_args__ = (sa.UniqueConstraint("routine_id", "position"),)
 

@@ -68,6 +68,7 @@ class Stretch(ContentMixin, Base):
 class StretchContraindication(Base):
     """Avoid this stretch when the person has that cause or condition, and why."""
 
+    __versioned__: ClassVar[bool] = True
     __tablename__ = "stretch_contraindications"
 
     stretch_id: Mapped[int] = mapped_column(

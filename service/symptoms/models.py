@@ -52,6 +52,7 @@ class Symptom(ContentMixin, Base):
 class SymptomCause(Base):
     """How strongly a symptom points to a cause (0 to 1)."""
 
+    __versioned__: ClassVar[bool] = True
     __tablename__ = "symptom_causes"
 
     symptom_id: Mapped[int] = mapped_column(

@@ -1,0 +1,70 @@
+"""One content version for the whole catalogue, bumped by every write in the writer's transaction.
+
+The bump is an UPDATE of a single row, so it holds that row's lock until the writer commits:
+writers get versions in the order they commit, and a reader that sees version V can rely on
+every change up to V being visible. Caches and ETags key on it; delta sync pages by it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from service.content.models import utcnow
+from service.db import Base
+
+SESSION_KEY = "content_version"
+
+
+class ContentState(Base):
+    """The single row (id 1) that holds the catalogue's version."""
+
+    __tablename__ = "content_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def current_version(session: Session) -> int:
+    return int(session.scalar(sa.select(ContentState.version).where(ContentState.id == 1)) or 0)
+
+
+def bump(session: Session) -> int:
+    """The version of this transaction's changes (bumped once per transaction)."""
+    if SESSION_KEY not in session.info:
+        version = session.execute(
+            sa.update(ContentState)
+            .where(ContentState.id == 1)
+            .values(version=ContentState.version + 1, changed_at=utcnow())
+            .returning(ContentState.version)
+        ).scalar_one()
+        session.info[SESSION_KEY] = int(version)
+    return int(session.info[SESSION_KEY])
+
+
+def _is_content(obj: Any) -> bool:
+    return bool(getattr(type(obj), "__versioned__", False))
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_changes(session: Session, _context: Any, _instances: Any) -> None:
+    changed = [o for o in session.new if _is_content(o)]
+    changed += [o for o in session.dirty if _is_content(o) and session.is_modified(o)]
+    deleted = [o for o in session.deleted if _is_content(o)]
+    if not changed and not deleted:
+        return
+    version = bump(session)
+    for obj in changed:
+        if hasattr(obj, "version"):
+            obj.version = version
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_version(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(SESSION_KEY, None)

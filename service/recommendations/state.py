@@ -1,0 +1,37 @@
+"""The rules of the current request, taken once from the app's per-version cache."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+
+from service import db
+from service.content.cache import LRU
+from service.content.versioning import current_version
+from service.recommendations.engine import Rules
+from service.recommendations.services import current_rules
+
+CACHE_KEY = "recommendation_rules"
+# Serialised answers by (content version, request): a new version makes old ones unreachable.
+ANSWERS_KEY = "recommendation_answers"
+
+
+def init_app_cache(extensions: dict[str, object]) -> None:
+    # A few versions: requests that started before an edit may still ask for the old one.
+    extensions[CACHE_KEY] = LRU(4)
+    extensions[ANSWERS_KEY] = LRU(2048)
+
+
+def content_version_now() -> int:
+    """The content version this request works with, read once."""
+    if "content_version" not in g:
+        g.content_version = current_version(db.session())
+    version: int = g.content_version
+    return version
+
+
+def rules_now() -> Rules:
+    if "rules" not in g:
+        cache: LRU = current_app.extensions[CACHE_KEY]
+        g.rules = current_rules(content_version_now(), db.session(), cache)
+    rules: Rules = g.rules
+    return rules

@@ -1,0 +1,1 @@
+"""Delta sync for offline apps: every change since a cursor, across all collections."""
