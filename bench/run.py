@@ -39,10 +39,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.catalogue import build_bundle, count  # noqa: E402
-from service.admin.bundle import import_bundle  # noqa: E402
+from service.admin.bundle import export_bundle, import_bundle  # noqa: E402
+from service.content.versioning import current_version  # noqa: E402
 from service.db import create_database, drop_database, make_engine  # noqa: E402
 from service.recommendations.engine import Request, recommend  # noqa: E402
 from service.recommendations.rules import load_rules  # noqa: E402
+from service.sync.services import END, encode  # noqa: E402
 
 TYPICAL_REQUEST = {
     "symptoms": ["local-pain", "stiffness"],
@@ -184,14 +186,12 @@ def lua(method: str = "GET", body: Any = None, headers: dict[str, str] | None = 
     return handle.name
 
 
-def endpoints(base: str) -> list[tuple[str, str, str | None]]:
+def endpoints(base: str, recent: str) -> list[tuple[str, str, str | None]]:
     """(label, url, wrk script) for each measured endpoint."""
     listing = base + "/v1/stretches?page_size=20"
     with urllib.request.urlopen(listing) as response:
         etag = response.headers["ETag"]
         slug = json.loads(response.read())["items"][5]["slug"]
-    with urllib.request.urlopen(base + "/v1/sync/cursor") as response:
-        recent = json.loads(response.read())["cursor"]
     return [
         ("list page of 20", listing, None),
         ("detail", f"{base}/v1/stretches/{slug}", None),
@@ -202,18 +202,18 @@ def endpoints(base: str) -> list[tuple[str, str, str | None]]:
     ]
 
 
-def touch_recent(url: str) -> None:
-    """A few edits, so that a recent cursor has something to return."""
-    from service.admin.bundle import export_bundle
-
+def touch_recent(url: str) -> str:
+    """A few edits; returns the cursor of a client that had synced just before them."""
     engine = make_engine(url)
     with Session(engine) as session:
+        before = encode((current_version(session), END, 0))
         faqs = export_bundle(session)["faqs"][:5]
         for faq in faqs:
             faq["answer"] += " (edited)"
         import_bundle(session, {"faqs": faqs})
         session.commit()
     engine.dispose()
+    return before
 
 
 def measure(url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
@@ -228,8 +228,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
         gunicorn("service:create_app()", env) as service,
         gunicorn("bench.ceiling:app", env) as ceiling,
     ):
-        targets = endpoints(service)
-        touch_recent(url)
+        targets = endpoints(service, touch_recent(url))
         for label, target, script in targets:
             urllib.request.urlopen(
                 urllib.request.Request(target, method="GET")

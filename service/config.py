@@ -25,6 +25,7 @@ VARIABLES = frozenset(
         "RATELIMIT_PUBLIC",
         "RATELIMIT_ADMIN",
         "RATELIMIT_AUTH_FAILURES",
+        "RATELIMIT_KEY_PREFIX",
         "GZIP_MIN_SIZE",
         "CACHE_MAX_AGE",
         "PROXY_HOPS",
@@ -112,6 +113,7 @@ class Settings:
     ratelimit_public: str = "300/minute"
     ratelimit_admin: str = "60/minute"
     ratelimit_auth_failures: str = "10/minute"
+    ratelimit_key_prefix: str = "backcare"
     gzip_min_size: int = 1024
     cache_max_age: int = 300
     proxy_hops: int = 0
@@ -144,6 +146,7 @@ class Settings:
             ratelimit_public=_rate(env, "RATELIMIT_PUBLIC", "300/minute"),
             ratelimit_admin=_rate(env, "RATELIMIT_ADMIN", "60/minute"),
             ratelimit_auth_failures=_rate(env, "RATELIMIT_AUTH_FAILURES", "10/minute"),
+            ratelimit_key_prefix=env.get("RATELIMIT_KEY_PREFIX", "").strip() or "backcare",
             gzip_min_size=_int(env, "GZIP_MIN_SIZE", 1024, 0, 10_485_760),
             cache_max_age=_int(env, "CACHE_MAX_AGE", 300, 0, 86_400),
             proxy_hops=_int(env, "PROXY_HOPS", 0, 0, 5),

@@ -13,6 +13,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from service.content.listener import VersionListener
+
 # Alembic then names constraints the same way on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -125,6 +127,41 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
+        self._autocommit: Engine | None = None
+        self.listener: VersionListener | None = None
+        if engine.dialect.name == "postgresql":
+            self.listener = VersionListener(engine.url)
+
+    @property
+    def autocommit(self) -> Engine | None:
+        """A small PostgreSQL pool for single-statement reads: one round trip each.
+
+        No BEGIN/ROLLBACK and no pre-ping around the statement; callers retry once on a
+        dropped connection instead. None on SQLite, where a read costs no round trip.
+        """
+        if self.engine.dialect.name != "postgresql":
+            return None
+        if self._autocommit is None:
+            self._autocommit = sa.create_engine(
+                self.engine.url,
+                isolation_level="AUTOCOMMIT",
+                pool_size=2,
+                max_overflow=4,
+                pool_reset_on_return=None,
+            )
+        return self._autocommit
+
+    def dispose(self) -> None:
+        """Close every pooled connection (an app that is going away)."""
+        self.engine.dispose()
+        if self.listener is not None:
+            self.listener.stop()
+        if self._autocommit is not None:
+            self._autocommit.dispose()
+
+    def bound_to_connection(self) -> bool:
+        """Sessions share one outer connection (the test suite's rolled-back transaction)."""
+        return isinstance(self.sessionmaker.kw.get("bind"), sa.Connection)
 
 
 def init_app(app: Flask, url: str, *, echo: bool = False) -> Database:

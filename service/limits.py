@@ -37,7 +37,7 @@ def init_app(app: Flask, settings: Settings) -> Limiter:
         in_memory_fallback_enabled=bool(settings.redis_url),
         headers_enabled=True,
         retry_after="delta-seconds",
-        key_prefix="backcare",
+        key_prefix=settings.ratelimit_key_prefix,
         enabled=settings.ratelimit_enabled,
     )
     app.extensions["backcare_limiter"] = limiter

@@ -107,6 +107,8 @@ def init_app(app: Flask) -> None:
         REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
         LATENCY.labels(request.method, endpoint).observe(duration)
         _pool_figures()
+        if not access_log.isEnabledFor(logging.INFO):
+            return response
         access_log.info(
             "request",
             extra={

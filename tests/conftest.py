@@ -125,7 +125,7 @@ def app(make_database_url: Any) -> Iterator[Flask]:
         import_bundle(session, read_seed(SEED))
         session.commit()
     yield app
-    database.engine.dispose()
+    database.dispose()
 
 
 @pytest.fixture

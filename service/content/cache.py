@@ -18,8 +18,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from service import db
-from service.content.versioning import current_version
+from service.content.versioning import version_now
 
 Key = tuple[Any, ...]
 
@@ -102,7 +101,7 @@ def init_app(
     def _from_cache() -> Response | None:
         if request.method not in ("GET", "HEAD") or not cacheable():
             return None
-        version = current_version(db.session())
+        version = version_now()
         key = (version, request.full_path, request.headers.get("Accept-Language", ""))
         etag = make_etag(*key)
         g.cache_key, g.cache_etag = key, etag

@@ -6,7 +6,7 @@ from flask import current_app, g
 
 from service import db
 from service.content.cache import LRU
-from service.content.versioning import current_version
+from service.content.versioning import version_now
 from service.recommendations.engine import Rules
 from service.recommendations.services import current_rules
 
@@ -24,7 +24,7 @@ def init_app_cache(extensions: dict[str, object]) -> None:
 def content_version_now() -> int:
     """The content version this request works with, read once."""
     if "content_version" not in g:
-        g.content_version = current_version(db.session())
+        g.content_version = version_now()
     version: int = g.content_version
     return version
 

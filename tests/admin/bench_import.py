@@ -106,7 +106,7 @@ def run(backend: str, items: int, profile: bool) -> None:
             exported = client.get("/v1/admin/export")
             assert exported.status_code == 200
             print(f"  export: {time.perf_counter() - started:.2f} s")
-            app.extensions["db"].engine.dispose()
+            app.extensions["db"].dispose()
         finally:
             if backend == "postgresql":
                 drop_database(url)

@@ -94,7 +94,7 @@ def another_app(app: Flask) -> Iterator[Callable[..., Flask]]:
 
     yield make
     for other in made:
-        other.extensions["db"].engine.dispose()
+        other.extensions["db"].dispose()
 
 
 def test_the_route_walk_catches_a_route_left_open(another_app: Callable[..., Flask]) -> None:

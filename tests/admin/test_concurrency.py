@@ -41,7 +41,7 @@ def live_app(
     try:
         yield live, secret
     finally:
-        live.extensions["db"].engine.dispose()
+        live.extensions["db"].dispose()
 
 
 @pytest.mark.postgres_only

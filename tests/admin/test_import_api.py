@@ -276,4 +276,4 @@ def test_export_then_import_into_an_empty_database_is_lossless(
         for path in ("/v1/stretches/cat-cow", "/v1/routines?page_size=100", "/v1/causes/sciatica"):
             assert without_times(other.get(path).json) == without_times(editor.get(path).json)
     finally:
-        empty.extensions["db"].engine.dispose()
+        empty.extensions["db"].dispose()

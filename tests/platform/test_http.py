@@ -32,7 +32,7 @@ def _close_made_apps() -> Iterator[None]:
     # collector frees them, in whichever later test it happens to run.
     yield
     while _made:
-        _made.pop().extensions["db"].engine.dispose()
+        _made.pop().extensions["db"].dispose()
 
 
 def test_request_id_is_generated_and_returned(client: Any) -> None:

@@ -143,7 +143,7 @@ def live(app: Flask, make_database_url: Any, seed_bundle: dict[str, Any]) -> Ite
     try:
         yield live
     finally:
-        live.extensions["db"].engine.dispose()
+        live.extensions["db"].dispose()
 
 
 @pytest.mark.postgres_only
