@@ -6,6 +6,7 @@ import http
 from typing import Any, ClassVar
 
 import flask_smorest
+from flask_smorest.etag import ETAG_HEADER, IF_MATCH_HEADER, IF_NONE_MATCH_HEADER
 from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
@@ -42,12 +43,31 @@ class Parser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
 
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
+        # webargs builds a new schema per request from a class (0.15 ms of copying fields);
+        # schemas keep no state between loads, so one instance serves every request.
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)
+
 
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         return http_exception_response(error)
+
+    def _register_etag_headers(self) -> None:
+        # As flask-smorest does, but saying what a client sends: an empty If-Match is no
+        # If-Match at all (428), so the documented value has something in it.
+        if_match = {
+            **IF_MATCH_HEADER,
+            "description": "The ETag of the item as you last read it, or `*` for any version",
+            "schema": {"type": "string", "minLength": 1, "pattern": r"\S"},
+        }
+        self.spec.components.parameter("IF_MATCH", "header", if_match, lazy=True)
+        self.spec.components.parameter("IF_NONE_MATCH", "header", IF_NONE_MATCH_HEADER, lazy=True)
+        self.spec.components.header("ETAG", ETAG_HEADER, lazy=True)
 
     def _register_responses(self) -> None:
         # As flask-smorest does, but error bodies are documented as application/problem+json.
