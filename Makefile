@@ -38,7 +38,7 @@ dev: prepare
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
 ## The whole suite on SQLite, then on a PostgreSQL database of its own (dropped afterwards).
-test: install lint
+test: install lint typecheck
 	$(BIN)/python -m pytest --backend sqlite -q
 	$(BIN)/python -m pytest --backend postgresql -q
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import cli, db, docs, errors, headers, health, limits, observability
+from service import bodies, cli, db, docs, errors, headers, health, limits, observability
 from service.admin import cli as admin_cli
 from service.admin import routes as admin
 from service.api import Api
@@ -62,12 +62,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     observability.configure_logging(settings.log_level, settings.log_format)
     if settings.proxy_hops:
         # Behind a load balancer the client address is in X-Forwarded-For.
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
-        )  # type: ignore[method-assign]
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     db.init_app(app, settings.database_url, echo=settings.sql_echo)
     errors.register(app)
+    bodies.init_app(app)
     observability.init_app(app)
     headers.init_app(app, settings)
     limits.init_app(app, settings)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import http
-from typing import Any, ClassVar
+from typing import Any
 
+import flask
 import flask_smorest
 from flask_smorest.etag import ETAG_HEADER, IF_MATCH_HEADER, IF_NONE_MATCH_HEADER
 from flask_smorest.utils import prepare_response
-from webargs.flaskparser import FlaskParser
+from marshmallow import missing
+from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.exceptions import HTTPException
 
 from service.content.schemas import Schema
@@ -34,10 +36,24 @@ class ProblemSchema(Schema):
 
 class Parser(FlaskParser):
     # An unknown query parameter is a client bug (a typo in a filter name): say so.
-    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {
+    DEFAULT_UNKNOWN_BY_LOCATION = {  # noqa: RUF012 - webargs' own attribute
         **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION,
         "query": None,
     }
+
+    def _raw_load_json(self, req: flask.Request) -> Any:
+        # An operation that reads a JSON body documents it as required: a request without one
+        # is a client bug, not a request for the defaults. The body is parsed by the app's
+        # strict JSON provider (service/bodies.py), as request.get_json() does.
+        data = req.get_data(cache=True)
+        if not data:
+            abort(400, messages={"json": ["Send a JSON body: this operation needs one."]})
+        if not is_json_request(req):
+            return missing
+        try:
+            return flask.current_app.json.loads(data)
+        except ValueError as error:
+            abort(400, exc=error, messages={"json": [f"Invalid JSON body: {error}"]})
 
 
 class Blueprint(flask_smorest.Blueprint):

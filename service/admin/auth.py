@@ -114,7 +114,9 @@ class AdminBlueprint(Blueprint):
         return state_hash(etag_data) or ""
 
     def _check_precondition(self) -> None:
-        if request.method in self.METHODS_NEEDING_CHECK_ETAG and not request.if_match:
+        # 428 only when If-Match is absent: one that names no valid ETag matches nothing (412).
+        sent = request.headers.get("If-Match", "").strip()
+        if request.method in self.METHODS_NEEDING_CHECK_ETAG and not sent:
             raise PreconditionRequired(
                 description=(
                     "Send If-Match with the ETag of the item as you last read it (GET it "

@@ -23,7 +23,7 @@ class Ref(fields.String):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
-def refs(**kwargs: Any) -> fields.List:
+def refs(**kwargs: Any) -> fields.List[Any]:
     return fields.List(Ref(), load_default=list, **kwargs)
 
 
@@ -31,7 +31,7 @@ def text(max_length: int = 5000, **kwargs: Any) -> fields.String:
     return fields.String(required=True, validate=validate.Length(min=1, max=max_length), **kwargs)
 
 
-def text_list(**kwargs: Any) -> fields.List:
+def text_list(**kwargs: Any) -> fields.List[Any]:
     return fields.List(
         fields.String(validate=validate.Length(min=1, max=2000)),
         load_default=list,

@@ -73,7 +73,7 @@ def link_table(name: str, left: tuple[str, str], right: tuple[str, str]) -> sa.T
 class ContentMixin:
     """Slug, publication status, tags, sources and translations of a content item."""
 
-    __tablename__: ClassVar[str]
+    __tablename__: Any
     # Text fields that can be translated; the rest of the item is language-neutral.
     TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
     # JSON array columns that lists filter on; each gets a GIN index on PostgreSQL.
@@ -129,7 +129,7 @@ class JsonArrayContains(sa.ColumnElement[bool]):
 
     type = sa.Boolean()
     inherit_cache = True
-    _traverse_internals: ClassVar[list[tuple[str, Any]]] = [
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's own attribute, a list by contract
         ("column", InternalTraversal.dp_clauseelement),
         ("value", InternalTraversal.dp_clauseelement),
     ]

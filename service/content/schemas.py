@@ -45,11 +45,11 @@ class Text(_Translated, fields.String):
     pass
 
 
-class TextList(_Translated, fields.List):
+class TextList(_Translated, fields.List[Any]):
     pass
 
 
-class LanguageField(fields.Field):
+class LanguageField(fields.Field[str]):
     """The language an item was served in: the response language if the item has it."""
 
     def __init__(self, **kwargs: Any) -> None:

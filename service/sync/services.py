@@ -8,6 +8,7 @@ started, so a client that keeps syncing never misses a change and never sees one
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,10 +59,11 @@ class Change:
 
 def _after(model: Any, index: int, since: Position) -> sa.ColumnElement[bool]:
     version, at_index, row = since
+    column: sa.ColumnElement[int] = model.version
     if index < at_index:
-        return model.version > version
+        return column > version
     if index > at_index:
-        return model.version >= version
+        return column >= version
     return sa.or_(model.version > version, sa.and_(model.version == version, model.id > row))
 
 
@@ -108,7 +110,7 @@ def changes_since(session: Session, since: Position, limit: int) -> tuple[list[C
     return page, cursor, has_more
 
 
-def _live_tombstones(session: Session, stones: list[Tombstone]) -> list[Change]:
+def _live_tombstones(session: Session, stones: Sequence[Tombstone]) -> list[Change]:
     """Tombstones of items that do not exist again (an item re-created later wins)."""
     by_collection: dict[str, set[str]] = {}
     for stone in stones:
