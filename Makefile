@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FLASK := $(BIN)/flask --app service
 
-.PHONY: install run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration clean
+.PHONY: install run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration bench clean
 
 install: $(STAMP)
 
@@ -67,6 +67,12 @@ openapi: install
 migration: install
 	@test -n "$(m)" || { echo 'usage: make migration m="what changed"' >&2; exit 1; }
 	$(BIN)/alembic revision --autogenerate -m "$(m)"
+
+## The service against a bare Flask ceiling under the same gunicorn settings (PostgreSQL, wrk).
+## Writes docs/performance.md. BENCH_ARGS="--scales 1000 --load-scales 1000" for a quick run.
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
