@@ -6,7 +6,7 @@ import enum
 from typing import ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from service.causes.models import Cause
 from service.content.models import ContentMixin, str_enum
@@ -36,10 +36,21 @@ class Symptom(ContentMixin, Base):
     description: Mapped[str] = mapped_column(sa.Text)
     group: Mapped[SymptomGroup] = mapped_column(str_enum(SymptomGroup), index=True)
     red_flag: Mapped[bool] = mapped_column(default=False, index=True)
-    urgency: Mapped[Urgency] = mapped_column(str_enum(Urgency), default=Urgency.SELF_CARE)
+    urgency: Mapped[Urgency] = mapped_column(
+        str_enum(Urgency), default=Urgency.SELF_CARE, index=True
+    )
     display_order: Mapped[int] = mapped_column(default=0)
     # The symptom counts as present once this many hours have passed since onset.
     implied_after_hours: Mapped[int | None]
+
+    # A questionnaire asks about pain first, then movement, nerves, and general health.
+    group_rank: Mapped[int] = column_property(
+        sa.case(
+            {group.value: rank for rank, group in enumerate(SymptomGroup)},
+            value=group,
+            else_=len(SymptomGroup),
+        )
+    )
 
     causes: Mapped[list[SymptomCause]] = relationship(
         back_populates="symptom",

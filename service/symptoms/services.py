@@ -16,7 +16,7 @@ LIST = ListSpec(
         "urgency": lambda value: Symptom.urgency == value,
     },
     search=("name", "description"),
-    order_by=("group", "display_order", "name"),
+    order_by=("group_rank", "display_order", "name"),
 )
 
 DETAIL = (

@@ -156,10 +156,12 @@ def test_red_flags_are_marked_with_their_urgency(client: Any) -> None:
     assert symptoms["local-pain"]["red_flag"] is False
 
 
-def test_symptoms_come_grouped_in_display_order(client: Any) -> None:
+def test_symptoms_come_grouped_in_questionnaire_order(client: Any) -> None:
     items = all_items(client, "symptoms")
-    keys = [(s["group"], s["display_order"], s["name"]) for s in items]
+    sections = ["pain", "mobility", "nerve", "general"]
+    keys = [(sections.index(s["group"]), s["display_order"], s["name"]) for s in items]
     assert keys == sorted(keys)
+    assert items[0]["group"] == "pain" and items[-1]["group"] == "general"
 
 
 def test_remedies_come_in_the_order_of_use(client: Any) -> None:

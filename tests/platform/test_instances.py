@@ -208,3 +208,17 @@ def test_sigterm_lets_an_in_flight_import_finish(shared: tuple[str, str]) -> Non
     status, _headers, body = result["answer"]
     assert status == 200, body
     assert json.loads(body)["collections"]["faqs"]["created"] == 3000
+
+
+def test_metrics_add_up_every_worker(shared: tuple[str, str]) -> None:
+    url, _secret = shared
+    env = {"DATABASE_URL": url, "RATELIMIT_ENABLED": "false"}
+    line = 'backcare_http_requests_total{endpoint="/v1/faqs",method="GET",status="200"}'
+    with instance(env, workers=3) as (base, _process):
+        for _ in range(30):
+            assert call(base + "/v1/faqs")[0] == 200
+        # Whichever worker answers the scrape, it reports the requests of all three.
+        for _ in range(6):
+            text = call(base + "/metrics")[2].decode()
+            counted = next(row for row in text.splitlines() if row.startswith(line))
+            assert float(counted.rsplit(" ", 1)[1]) == 30.0
