@@ -8,9 +8,8 @@ editors change the advice by changing content, and the same input always gives t
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -138,25 +137,37 @@ class Answer:
 
 
 def rules_version(rules: Rules) -> str:
-    def strip(item: Any) -> dict[str, Any]:
-        data = asdict(item)
-        for wording in ("name", "timing", "frequency"):
-            data.pop(wording, None)
-        return data
-
-    payload = {
-        "symptoms": [strip(s) for s in sorted(rules.symptoms.values(), key=lambda s: s.slug)],
-        "causes": [strip(c) for c in sorted(rules.causes.values(), key=lambda c: c.slug)],
-        "stretches": [strip(a) for a in rules.stretches],
-        "exercises": [strip(a) for a in rules.exercises],
-        "remedies": [strip(r) for r in rules.remedies],
-    }
-    # Contraindication reasons are wording too.
-    for kind in ("stretches", "exercises"):
-        for item in payload[kind]:
-            item["contraindications"] = sorted(c[0] for c in item["contraindications"])
-    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-    return digest[:16]
+    """A hash of what the engine decides with; names, wording and sources do not count."""
+    digest = hashlib.sha256()
+    for s in sorted(rules.symptoms.values(), key=lambda s: s.slug):
+        digest.update(
+            repr((s.slug, s.red_flag, s.urgency, s.implied_after_hours, s.causes)).encode()
+        )
+    for c in sorted(rules.causes.values(), key=lambda c: c.slug):
+        digest.update(repr((c.slug, c.needs_professional)).encode())
+    for a in (*rules.stretches, *rules.exercises):
+        reasons_left_out = tuple(sorted(cause for cause, _reason in a.contraindications))
+        digest.update(
+            repr(
+                (a.kind, a.slug, a.level, a.helps_with, reasons_left_out, a.seconds, a.per_side)
+            ).encode()
+        )
+    for r in rules.remedies:
+        digest.update(
+            repr(
+                (
+                    r.slug,
+                    r.kind,
+                    r.start_hour,
+                    r.end_hour,
+                    r.duration_minutes_min,
+                    r.duration_minutes_max,
+                    r.recovery_order,
+                    r.helps_with,
+                )
+            ).encode()
+        )
+    return digest.hexdigest()[:16]
 
 
 def present_symptoms(rules: Rules, request: Request) -> list[str]:
