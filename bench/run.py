@@ -161,7 +161,15 @@ def _ms(text: str) -> float:
 
 
 def wrk(url: str, seconds: int, connections: int, threads: int, script: str | None) -> Run:
-    command_line = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command_line = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "30s",
+    ]
     if script:
         command_line += ["-s", script]
     output = subprocess.run([*command_line, url], capture_output=True, text=True, check=True).stdout
@@ -233,6 +241,8 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
             urllib.request.urlopen(
                 urllib.request.Request(target, method="GET")
             ).close() if script is None else None
+            # Warm every worker (its first request after a write fills its caches).
+            wrk(target, 2, args.connections, args.threads, script)
             rows = results.setdefault(
                 label, {"rps": [], "p50": [], "p99": [], "ceiling": [], "ratio": []}
             )
