@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FLASK := $(BIN)/flask --app service
 
-.PHONY: install run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration bench clean
+.PHONY: install run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration bench fuzz audit clean
 
 install: $(STAMP)
 
@@ -73,6 +73,26 @@ migration: install
 bench: install
 	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## Fuzz the service under gunicorn with schemathesis: every operation, every check,
+## FUZZ_EXAMPLES examples each, on a fresh database (FUZZ_BACKEND=postgresql or sqlite).
+## The suite runs a bounded version of it (tests/reliability/test_fuzz.py).
+FUZZ_BACKEND ?= postgresql
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	$(BIN)/python -m tests.reliability.run_fuzz --backend $(FUZZ_BACKEND) -n $(FUZZ_EXAMPLES)
+
+## Known vulnerabilities in every pinned dependency (pip-audit against constraints.txt). It needs
+## PyPI's vulnerability data; when that cannot be reached it says so and fails, never passes.
+audit: install
+	@log=$$(mktemp); \
+	if $(BIN)/pip-audit --requirement constraints.txt --no-deps --disable-pip --strict \
+		--progress-spinner off >$$log 2>&1; then cat $$log; rm -f $$log; \
+	elif grep -qE 'could not be audited|ConnectionError|Max retries|Name or service not known' $$log; then \
+		tail -n 5 $$log; rm -f $$log; \
+		echo "make audit: PyPI's vulnerability data could not be reached: NOTHING was audited." >&2; \
+		exit 2; \
+	else cat $$log; rm -f $$log; echo "make audit: vulnerable dependencies (above)." >&2; exit 1; fi
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -59,6 +59,37 @@ class Parser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.append(self._prepare_header_parameters_doc)
+
+    @staticmethod
+    def header_parameter(parameter: dict[str, Any]) -> Any:
+        """Document a request header the view reads itself (If-None-Match...).
+
+        `blp.doc(parameters=[...])` would replace the query parameters that `arguments`
+        documents (flask-smorest's manual doc overwrites lists), so these are appended.
+        """
+
+        def decorate(view: Any) -> Any:
+            apidoc = getattr(view, "_apidoc", {})
+            view._apidoc = {
+                **apidoc,
+                "header_parameters": [*apidoc.get("header_parameters", []), parameter],
+            }
+            return view
+
+        return decorate
+
+    @staticmethod
+    def _prepare_header_parameters_doc(
+        doc: dict[str, Any], doc_info: dict[str, Any], **_kwargs: Any
+    ) -> dict[str, Any]:
+        extra = doc_info.get("header_parameters")
+        if extra:
+            doc = {**doc, "parameters": [*doc.get("parameters", []), *extra]}
+        return doc
+
     def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
         # webargs builds a new schema per request from a class (0.15 ms of copying fields);
         # schemas keep no state between loads, so one instance serves every request.

@@ -12,8 +12,9 @@ import re
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.exceptions import BadRequest
 
 from service.errors import problem
 
@@ -72,8 +73,18 @@ class StrictJSONProvider(DefaultJSONProvider):
         return value
 
 
+class StrictRequest(Request):
+    def on_json_loading_failed(self, e: ValueError | None) -> Any:
+        if e is None:
+            return super().on_json_loading_failed(e)
+        # Flask hides the parser's message outside debug mode; it names a position in the
+        # client's own body, which is what the client needs to fix it.
+        raise BadRequest(f"The body is not valid JSON: {e}")
+
+
 def init_app(app: Flask) -> None:
     app.json = StrictJSONProvider(app)
+    app.request_class = StrictRequest
 
     @app.before_request
     def _refuse_nul() -> Response | None:

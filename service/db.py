@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -62,6 +62,20 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _admin_write() -> bool:
+    """The current request is an admin write.
+
+    On SQLite such a transaction takes the write lock when it begins: one that reads and then
+    writes can otherwise deadlock with another writer, and SQLite then fails it at once with
+    "database is locked" (a 503) instead of waiting its turn. Readers are not affected.
+    """
+    return (
+        has_request_context()
+        and request.method in ("POST", "PUT", "PATCH", "DELETE")
+        and request.path.startswith("/v1/admin/")
+    )
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     kwargs: dict[str, Any] = {"echo": echo, "json_serializer": _json_dumps}
     if url.startswith("sqlite"):
@@ -77,7 +91,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if _admin_write() else "BEGIN")
 
         return engine
     # pre_ping: a PostgreSQL restart must not leave stale pooled connections behind.

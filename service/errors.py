@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, Response, json, request
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -53,7 +54,8 @@ def problem(
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": request.path,
+        # A URI reference (RFC 9457), so percent-encoded like the path the client sent.
+        "instance": quote(request.path, safe="/:@!$&'()*+,;=~"),
     }
     if errors:
         body["errors"] = errors

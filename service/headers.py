@@ -35,6 +35,9 @@ def _security(response: Response) -> None:
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     policy = DOCS_POLICY if request.path.startswith("/docs") else API_POLICY
     response.headers.setdefault("Content-Security-Policy", policy)
+    if request.path.startswith("/v1/admin"):
+        # Drafts, keys and a new key's secret: no browser or proxy may keep a copy.
+        response.headers["Cache-Control"] = "no-store"
 
 
 def _cors(response: Response, origins: tuple[str, ...]) -> None:

@@ -10,6 +10,7 @@ from flask import Response, g, request
 from flask_smorest.etag import _get_etag_ctx
 from flask_smorest.exceptions import NotModified, PreconditionFailed, PreconditionRequired
 from flask_smorest.utils import deepupdate
+from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import ETags
 
 from service import db, limits
@@ -89,7 +90,12 @@ class AdminBlueprint(Blueprint):
             log.info("refused an API key starting %s: %s", secret[:8], error.detail)
             return _unauthorized(error.detail, invalid_token=True)
         if session.dirty:
-            session.commit()
+            try:
+                session.commit()
+            except OperationalError:
+                # last_used_at is a hint: a busy database (SQLite while another worker writes)
+                # must not fail the request. A database that is down fails the next query.
+                session.rollback()
         if not key.role.allows(self.role):
             return problem(
                 http.HTTPStatus.FORBIDDEN,
@@ -154,6 +160,8 @@ class AdminBlueprint(Blueprint):
 
 
 def _matches(tags: ETags, etag: str) -> bool:
+    # werkzeug parses an empty quoted tag ("") as None: it matches nothing.
     return tags.star_tag or any(
-        tag.removesuffix("-gz") == etag for tag in tags.as_set(include_weak=False)
+        tag is not None and tag.removesuffix("-gz") == etag
+        for tag in tags.as_set(include_weak=False)
     )

@@ -352,6 +352,10 @@ def catalogue_blueprint() -> AdminBlueprint:
     return blp
 
 
+# Key ids are PostgreSQL integers: a larger number in the URL is a 404, not a database error.
+KEY_ID_PATH = "/<int(min=1, max=2147483647):key_id>"
+
+
 def keys_blueprint() -> AdminBlueprint:
     """API keys, for admins only."""
     blp = AdminBlueprint(
@@ -386,7 +390,7 @@ def keys_blueprint() -> AdminBlueprint:
         session.commit()
         return {**{name: getattr(key, name) for name in ApiKeySchema().fields}, "key": secret}
 
-    @blp.route("/<int:key_id>", methods=["GET"])
+    @blp.route(KEY_ID_PATH, methods=["GET"])
     @blp.doc(operationId="admin_get_key")
     @blp.response(200, ApiKeySchema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -394,7 +398,7 @@ def keys_blueprint() -> AdminBlueprint:
         """Get an API key (never its secret)"""
         return keys.find_key(db.session(), key_id)
 
-    @blp.route("/<int:key_id>/revoke", methods=["POST"])
+    @blp.route(f"{KEY_ID_PATH}/revoke", methods=["POST"])
     @blp.doc(operationId="admin_revoke_key")
     @blp.response(200, ApiKeySchema)
     @blp.alt_response(404, response="NOT_FOUND")

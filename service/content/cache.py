@@ -106,9 +106,14 @@ def init_app(
         etag = make_etag(*key)
         g.cache_key, g.cache_etag = key, etag
         headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": "Accept-Language"}
-        if etag_matches(request.headers.get("If-None-Match"), etag):
-            return Response(status=304, headers=headers)
         entry: Entry | None = cache.get(key)
+        if_none_match = request.headers.get("If-None-Match")
+        # `*` matches any current representation, which only a cached 200 proves: an unknown
+        # slug or an invalid query has none and must still get its 404 or 422.
+        if etag_matches(if_none_match, etag) and (
+            entry is not None or (if_none_match or "").strip() != "*"
+        ):
+            return Response(status=304, headers=headers)
         if entry is None:
             return None
         g.cache_hit = True

@@ -47,6 +47,36 @@ def count(low: int = 0, high: int = 3600, **kwargs: Any) -> fields.Integer:
     )
 
 
+def translation_problems(
+    schema: ma.Schema, text_fields: tuple[str, ...], translations: dict[str, Any] | None
+) -> list[str]:
+    """What is wrong with `{language: {field: value}}`: unknown fields, or values that are not
+    text of the field's own shape (a string, or a list of strings for a list field)."""
+    problems = []
+    for language, values in (translations or {}).items():
+        unknown = sorted(set(values) - set(text_fields))
+        if unknown:
+            problems.append(
+                f"{language}: {', '.join(unknown)} cannot be translated; "
+                f"translatable fields are {', '.join(text_fields)}."
+            )
+        misshapen = []
+        for name in sorted(set(values) & set(text_fields)):
+            value = values[name]
+            if isinstance(schema.fields.get(name), fields.List):
+                fits = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            else:
+                fits = isinstance(value, str)
+            if not fits:
+                misshapen.append(name)
+        if misshapen:
+            problems.append(
+                f"{language}: {', '.join(misshapen)} must be translated as text of the same "
+                "shape (a string, or a list of strings for a list)."
+            )
+    return problems
+
+
 class Tag(fields.String):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=[validate.Length(min=1, max=80), slug_validator], **kwargs)
@@ -102,12 +132,8 @@ class BundleItemSchema(Schema):
             errors["next_review"] = ["Must be after last_reviewed."]
         if reviewed is not None and not data.get("reviewed_by"):
             errors["reviewed_by"] = ["Say who reviewed the item when last_reviewed is set."]
-        for language, values in (data.get("translations") or {}).items():
-            unknown = sorted(set(values) - set(self.TEXT_FIELDS))
-            if unknown:
-                errors.setdefault("translations", []).append(
-                    f"{language}: {', '.join(unknown)} cannot be translated; "
-                    f"translatable fields are {', '.join(self.TEXT_FIELDS)}."
-                )
+        problems = translation_problems(self, self.TEXT_FIELDS, data.get("translations"))
+        if problems:
+            errors["translations"] = problems
         if errors:
             raise ma.ValidationError(errors)

@@ -74,18 +74,17 @@ def cacheable(blp: Blueprint, operation_id: str) -> Callable[[Any], Any]:
 
     def decorate(view: Any) -> Any:
         view = blp.alt_response(304, description="Not modified: the ETag is still current")(view)
-        return blp.doc(
-            operationId=operation_id,
-            parameters=[
-                {
-                    "in": "header",
-                    "name": "If-None-Match",
-                    "required": False,
-                    "schema": {"type": "string"},
-                    "description": "The ETag of a copy you hold",
-                }
-            ],
+        # Not blp.doc(parameters=...): that would replace the documented query parameters.
+        view = blp.header_parameter(
+            {
+                "in": "header",
+                "name": "If-None-Match",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "The ETag of a copy you hold",
+            }
         )(view)
+        return blp.doc(operationId=operation_id)(view)
 
     return decorate
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.content.inputs import text
+from service.content.inputs import text, translation_problems
+from service.content.models import Source
 from service.content.schemas import LANGUAGE_PATTERN, Schema, Slug
 
 
@@ -18,3 +22,9 @@ class SourceInSchema(Schema):
         values=fields.Dict(),
         load_default=dict,
     )
+
+    @ma.validates_schema
+    def _check_translations(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        problems = translation_problems(self, Source.TEXT_FIELDS, data.get("translations"))
+        if problems:
+            raise ma.ValidationError({"translations": problems})

@@ -1,0 +1,241 @@
+"""Real processes for the fault tests: the service under gunicorn, and a private PostgreSQL.
+
+Both listen on free loopback ports and are stopped and removed by their context managers,
+whatever happens in the test. The private PostgreSQL cluster is the test's own: restarting it
+disturbs no one (the shared server at 127.0.0.1:5432 is never touched).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def missing(what: str) -> None:
+    """A tool the test needs is not there: a failure in CI, a skip on a developer's machine."""
+    if in_ci():
+        pytest.fail(f"{what} (CI must have it)")
+    pytest.skip(what)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until(check: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():  # type: ignore[operator]
+                return
+        except Exception:
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def children(pid: int) -> set[int]:
+    """Process ids whose parent is `pid` (gunicorn's workers, for its master)."""
+    found = set()
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat, encoding="utf-8") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.split("/")[2]))
+    return found
+
+
+def cpu_ticks(pid: int) -> int:
+    """User plus system CPU time the process has used, in clock ticks."""
+    with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def workers(self) -> set[int]:
+        return children(self.process.pid)
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-5000:]
+
+
+@contextmanager
+def gunicorn(database_url: str, *, workers: int = 2, **env: str) -> Iterator[Server]:
+    """The service under gunicorn (gunicorn.conf.py) on a free loopback port."""
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="backcare-gunicorn-"))
+    log = folder / "gunicorn.log"
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in {"PROMETHEUS_MULTIPROC_DIR"}},
+        "DATABASE_URL": database_url,
+        "RATELIMIT_ENABLED": "false",
+        "WEB_CONCURRENCY": str(workers),
+        "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
+        "LOG_LEVEL": "warning",
+        **env,
+    }
+    binary = Path(sys.executable).with_name("gunicorn")
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [
+                str(binary),
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--access-logfile",
+                "/dev/null",
+                "service:create_app()",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        wait_until(
+            lambda: (
+                httpx.get(server.url + "/healthz", timeout=1).status_code == 200
+                and len(server.workers()) == workers
+            ),
+            30,
+            "gunicorn to answer",
+        )
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+@dataclass
+class PrivatePostgres:
+    bin: Path
+    data: Path
+    port: int
+    folder: Path
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/backcare"
+
+    def _run(self, *args: str, timeout: float = 60) -> None:
+        command = [str(self.bin / args[0]), *args[1:]]
+        # pg_ctl refuses to run as root: run the cluster as the postgres OS user.
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"), "-w",
+            "start",
+        )  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+
+@contextmanager
+def private_postgres() -> Iterator[PrivatePostgres]:
+    """A throwaway PostgreSQL cluster in a temporary folder, on a free port."""
+    binaries = _postgres_bin()
+    if binaries is None or not (binaries / "pg_ctl").exists():
+        missing("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    assert binaries is not None
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        missing("runuser is needed to run PostgreSQL as the postgres user")
+    folder = Path(tempfile.mkdtemp(prefix="backcare-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    cluster = PrivatePostgres(binaries, folder / "data", free_port(), folder)
+    started = False
+    try:
+        cluster._run(
+            "initdb", "-D", str(cluster.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+            "--no-sync",
+        )  # fmt: skip
+        cluster.start()
+        started = True
+        yield cluster
+    finally:
+        if started:
+            with contextlib.suppress(AssertionError):  # already stopped
+                cluster.stop("immediate")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def prepare_database(url: str, role: str = "editor") -> str:
+    """Create, migrate and seed the database at `url`; return the secret of a key."""
+    from alembic import command
+    from sqlalchemy.orm import Session
+
+    from service.admin import keys
+    from service.admin.audit import SYSTEM
+    from service.admin.bundle import import_bundle
+    from service.admin.models import Role
+    from service.admin.seed import read_seed
+    from service.db import create_database, make_engine
+    from tests.conftest import alembic_config
+
+    create_database(url)
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            import_bundle(session, read_seed(ROOT / "seed"))
+            _key, secret = keys.create_key(session, name=role, role=Role(role), actor=SYSTEM)
+            session.commit()
+    finally:
+        engine.dispose()
+    return secret

@@ -1,0 +1,350 @@
+"""Faults: PostgreSQL restarted under load, a worker killed mid-request, many editors at once.
+
+The first two run the service under gunicorn on loopback, as it runs in production; the
+PostgreSQL that is restarted is a private cluster the test creates (never the shared one).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from flask import Flask
+
+from service import create_app, db
+from service.admin import keys
+from service.admin.audit import SYSTEM
+from service.admin.bundle import import_bundle
+from service.admin.models import AuditEntry, Role
+from service.config import Settings
+from service.db import make_engine
+from service.faqs.models import Faq
+from tests.admin.conftest import client_with
+from tests.conftest import alembic_config
+from tests.reliability.servers import (
+    cpu_ticks,
+    gunicorn,
+    prepare_database,
+    private_postgres,
+    wait_until,
+)
+
+PROBLEM = "application/problem+json"
+SOURCE = "article-back-pain-after-stretching"
+
+
+def faq(slug: str) -> dict[str, Any]:
+    return {
+        "slug": slug,
+        "question": f"What about {slug}?",
+        "answer": "An answer.",
+        "sources": [SOURCE],
+        "status": "published",
+        "last_reviewed": "2026-01-10",
+        "next_review": "2027-01-10",
+        "reviewed_by": "Dr Fault",
+    }
+
+
+@dataclass
+class Outcome:
+    what: str
+    sent: float
+    at: float
+    status: int | None
+    mimetype: str = ""
+    retry_after: str | None = None
+    error: str = ""
+
+
+@dataclass
+class Load:
+    """Threads that send requests until stopped, recording each outcome and when it happened."""
+
+    url: str
+    key: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _threads: list[threading.Thread] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _send(self, client: httpx.Client, what: str, method: str, path: str, **kw: Any) -> None:
+        sent = time.monotonic()
+        try:
+            response = client.request(method, self.url + path, **kw)
+            outcome = Outcome(
+                what,
+                sent,
+                time.monotonic(),
+                response.status_code,
+                response.headers.get("Content-Type", "").split(";")[0],
+                response.headers.get("Retry-After"),
+            )
+        except httpx.HTTPError as error:
+            outcome = Outcome(what, sent, time.monotonic(), None, error=repr(error))
+        with self._lock:
+            self.outcomes.append(outcome)
+
+    def _read(self, path: str) -> None:
+        with httpx.Client(timeout=10) as client:
+            while not self._stop.is_set():
+                self._send(client, path, "GET", path)
+                time.sleep(0.01)
+
+    def _import(self) -> None:
+        headers = {"Authorization": f"Bearer {self.key}"}
+        with httpx.Client(timeout=10) as client:
+            number = 0
+            while not self._stop.is_set():
+                number += 1
+                slug = f"restart-{number}"
+                bundle = {"faqs": [faq(slug)]}
+                self._send(client, slug, "POST", "/v1/admin/import", json=bundle, headers=headers)
+                time.sleep(0.02)
+
+    def start(self, *paths: str, importer: bool = False) -> None:
+        targets: list[tuple[Any, tuple[Any, ...]]] = [(self._read, (p,)) for p in paths]
+        if importer:
+            targets.append((self._import, ()))
+        for target, args in targets:
+            thread = threading.Thread(target=target, args=args, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(20)
+
+    def of(self, prefix: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.what.startswith(prefix)]
+
+
+@pytest.mark.postgres_only
+def test_the_service_rides_out_a_postgresql_restart() -> None:
+    with private_postgres() as postgres:
+        secret = prepare_database(postgres.url)
+        with gunicorn(postgres.url, workers=2) as server:
+            workers = server.workers()
+            load = Load(server.url, secret)
+            load.start("/v1/faqs?page_size=5", "/readyz", importer=True)
+            try:
+                time.sleep(1.0)
+                stopped_at = time.monotonic()
+                # A crash, not a polite shutdown: in-flight transactions die with it.
+                postgres.stop("immediate")
+                time.sleep(1.5)
+                postgres.start()
+                started_at = time.monotonic()
+
+                def ready_again() -> bool:
+                    return any(o.status == 200 and o.sent > started_at for o in load.of("/readyz"))
+
+                wait_until(ready_again, 15, "/readyz to answer 200 again by itself")
+                time.sleep(1.5)
+            finally:
+                load.stop()
+            assert server.workers() == workers, "no worker was restarted to recover"
+            assert server.process.poll() is None
+
+        engine = make_engine(postgres.url)
+        try:
+            with engine.connect() as connection:
+                stored = set(
+                    connection.scalars(sa.select(Faq.slug).where(Faq.slug.like("restart-%")))
+                )
+                audited = set(
+                    connection.scalars(
+                        sa.select(AuditEntry.slug).where(AuditEntry.slug.like("restart-%"))
+                    )
+                )
+        finally:
+            engine.dispose()
+
+    failed = [o for o in load.outcomes if o.status != 200]
+    # Errors only while the database was down, and only as 503 problems with Retry-After:
+    # no 500, no dropped connection, and nothing once it was back.
+    assert failed, "the restart must be seen by some requests"
+    for outcome in failed:
+        assert outcome.status == 503, outcome
+        assert outcome.mimetype == PROBLEM and outcome.retry_after, outcome
+        assert stopped_at - 0.5 <= outcome.sent <= started_at + 0.5, outcome
+    assert any(o.status == 503 for o in load.of("/readyz"))
+    assert any(o.status == 503 for o in load.of("/v1/faqs"))
+    assert all(o.status == 200 for o in load.outcomes if o.sent > started_at + 0.5)
+
+    # Every import acknowledged with 2xx is there; every one that failed left nothing behind.
+    imports = load.of("restart-")
+    acknowledged = {o.what for o in imports if o.status == 200}
+    refused = {o.what for o in imports if o.status != 200}
+    assert refused and any(o.status == 200 and o.sent > started_at for o in imports)
+    assert any(o.status == 200 and o.at < stopped_at for o in imports)
+    assert stored == acknowledged
+    assert audited == acknowledged
+
+
+def _busiest(pids: set[int], interval: float = 0.3) -> int:
+    """The worker that used the most CPU over `interval` seconds."""
+    before = {pid: cpu_ticks(pid) for pid in pids}
+    time.sleep(interval)
+    return max(pids, key=lambda pid: cpu_ticks(pid) - before[pid])
+
+
+def test_killing_a_worker_mid_request_leaves_the_others_serving(make_database_url: Any) -> None:
+    url = make_database_url()
+    secret = prepare_database(url)
+    bundle = {"faqs": [faq(f"killed-{n}") for n in range(4000)]}
+    with gunicorn(url, workers=2) as server:
+        workers = server.workers()
+        load = Load(server.url, secret)
+        load.start("/v1/faqs?page_size=5", "/v1/stretches?page_size=3")
+        result: dict[str, Any] = {}
+
+        def long_import() -> None:
+            try:
+                result["status"] = httpx.post(
+                    server.url + "/v1/admin/import",
+                    json=bundle,
+                    headers={"Authorization": f"Bearer {secret}"},
+                    timeout=60,
+                ).status_code
+            except httpx.HTTPError as error:
+                result["error"] = error
+
+        try:
+            time.sleep(0.5)
+            sender = threading.Thread(target=long_import)
+            sender.start()
+            time.sleep(0.2)
+            # The import keeps its worker at full CPU; the readers barely load the other one.
+            victim = _busiest(workers)
+            assert sender.is_alive(), "the import finished before its worker could be killed"
+            killed_at = time.monotonic()
+            os.kill(victim, signal.SIGKILL)
+            sender.join(60)
+            wait_until(
+                lambda: len(server.workers()) == 2 and victim not in server.workers(),
+                15,
+                "the master to replace the killed worker",
+            )
+            time.sleep(1.0)
+        finally:
+            load.stop()
+        assert workers - {victim} <= server.workers(), "the other worker kept running"
+
+    # The request on the killed worker lost its connection; it never got a half answer.
+    assert "error" in result, result
+    # Every other request was answered, during and after the kill.
+    assert load.outcomes and all(o.status == 200 for o in load.outcomes), [
+        o for o in load.outcomes if o.status != 200
+    ][:5]
+    assert sum(1 for o in load.outcomes if killed_at <= o.sent <= killed_at + 1) > 5
+    # The killed import was one transaction: nothing of it was written.
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            count = connection.scalar(
+                sa.select(sa.func.count()).select_from(Faq).where(Faq.slug.like("killed-%"))
+            )
+    finally:
+        engine.dispose()
+    assert count == 0
+
+
+@pytest.fixture
+def live(
+    app: Flask, make_database_url: Any, seed_bundle: dict[str, Any]
+) -> Iterator[tuple[Flask, str]]:
+    """An app on a database of its own whose requests really commit, and an editor key."""
+    url = make_database_url()
+    command.upgrade(alembic_config(url), "head")
+    settings: Settings = app.config["SETTINGS"]
+    live = create_app(dataclasses.replace(settings, database_url=url))
+    with live.app_context():
+        session = db.session()
+        import_bundle(session, {"sources": seed_bundle["sources"], "faqs": seed_bundle["faqs"]})
+        _key, secret = keys.create_key(session, name="editors", role=Role.EDITOR, actor=SYSTEM)
+        session.commit()
+    try:
+        yield live, secret
+    finally:
+        live.extensions["db"].engine.dispose()
+
+
+def test_many_editors_at_once_lose_no_update(live: tuple[Flask, str]) -> None:
+    app, secret = live
+    slugs = ["how-to-stretch-safely", "hydration-flexibility-and-back-pain"]
+    editors, rounds = 8, 4
+    start = threading.Barrier(editors)
+    applied: list[tuple[str, str]] = []
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def edit(number: int) -> None:
+        try:
+            edit_rounds(number)
+        except BaseException as error:
+            errors.append(error)
+            start.abort()
+
+    def edit_rounds(number: int) -> None:
+        client = client_with(app, secret)
+        for round_ in range(rounds):
+            slug, token = slugs[(number + round_) % len(slugs)], f"editor {number} round {round_}"
+            first = True
+            while True:
+                current = client.get(f"/v1/admin/faqs/{slug}")
+                assert current.status_code == 200, current.get_data(as_text=True)
+                points = current.json["item"]["key_points"]
+                if first and round_ == 0:
+                    # Everyone holds the same ETags before anyone writes: conflicts for sure.
+                    start.wait(10)
+                first = False
+                response = client.patch(
+                    f"/v1/admin/faqs/{slug}",
+                    json={"key_points": [*points, token]},
+                    headers={"If-Match": current.headers["ETag"]},
+                )
+                with lock:
+                    statuses.append(response.status_code)
+                if response.status_code == 200:
+                    with lock:
+                        applied.append((slug, token))
+                    break
+                assert response.status_code == 412, response.get_data(as_text=True)
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in range(editors)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+
+    assert len(applied) == editors * rounds
+    assert set(statuses) == {200, 412}
+    assert statuses.count(412) >= editors - len(slugs)
+    reader = client_with(app, secret)
+    for slug in slugs:
+        points = reader.get(f"/v1/admin/faqs/{slug}").json["item"]["key_points"]
+        mine = [token for s, token in applied if s == slug]
+        # Every accepted update is there, once: none was overwritten by another editor.
+        assert sorted(p for p in points if p.startswith("editor ")) == sorted(mine)
+    with app.app_context():
+        updates = db.session().scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.collection == "faqs", AuditEntry.action == "update")
+        )
+    assert updates == editors * rounds
