@@ -156,8 +156,8 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[str]:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
 def wrk(url: str, seconds: int, connections: int, threads: int, script: str | None) -> Run:
@@ -180,6 +180,13 @@ def wrk(url: str, seconds: int, connections: int, threads: int, script: str | No
     if non2xx:
         raise RuntimeError(f"{url}: {non2xx.group(1)} error responses\n{output}")
     return Run(rps, p50, p99)
+
+
+def warm(url: str, connections: int, threads: int, script: str | None) -> None:
+    command_line = ["wrk", f"-t{threads}", f"-c{connections}", "-d2s", "--timeout", "30s"]
+    subprocess.run(
+        [*command_line, *(["-s", script] if script else []), url], capture_output=True, check=True
+    )
 
 
 def lua(method: str = "GET", body: Any = None, headers: dict[str, str] | None = None) -> str:
@@ -242,7 +249,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
                 urllib.request.Request(target, method="GET")
             ).close() if script is None else None
             # Warm every worker (its first request after a write fills its caches).
-            wrk(target, 2, args.connections, args.threads, script)
+            warm(target, args.connections, args.threads, script)
             rows = results.setdefault(
                 label, {"rps": [], "p50": [], "p99": [], "ceiling": [], "ratio": []}
             )
@@ -321,7 +328,7 @@ def main() -> None:
     for scale in scales:
         print(f"scale {scale}: building the catalogue", flush=True)
         url, seconds, items = prepare_database(args.server, scale)
-        load_ms, engine_ms = time_recommendation(url)
+        load_ms, engine_ms = time_recommendation(url, repeat=20 if items < 50_000 else 3)
         imports.append(f"| {items} | {seconds:.2f} | {load_ms:.1f} | {engine_ms:.2f} |")
         print(
             f"  import of {items} items: {seconds:.2f} s; "

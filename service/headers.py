@@ -30,11 +30,13 @@ API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 
 def _security(response: Response) -> None:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Appended, not set: no view sets these, and set() scans the headers on every response.
+    headers = response.headers
+    headers.add("X-Content-Type-Options", "nosniff")
+    headers.add("X-Frame-Options", "DENY")
+    headers.add("Referrer-Policy", "no-referrer")
     policy = DOCS_POLICY if request.path.startswith("/docs") else API_POLICY
-    response.headers.setdefault("Content-Security-Policy", policy)
+    headers.add("Content-Security-Policy", policy)
     if request.path.startswith("/v1/admin"):
         # Drafts, keys and a new key's secret: no browser or proxy may keep a copy.
         response.headers["Cache-Control"] = "no-store"
