@@ -156,8 +156,18 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[str]:
 
 
 def _ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
+    match = re.match(r"([\d.]+)(us|ms|s|m)\b", text)
+    if match is None:
+        print(f"  (unreadable latency {text!r})", flush=True)
+        return float("nan")
+    value, unit = match.groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def _percentile(output: str, which: str) -> str:
+    block = output.split("Latency Distribution", 1)[-1]
+    match = re.search(rf"^\s+{which}(?:\.000)?%\s+(\S+)", block, re.M)
+    return match.group(1) if match else ""
 
 
 def wrk(url: str, seconds: int, connections: int, threads: int, script: str | None) -> Run:
@@ -174,8 +184,8 @@ def wrk(url: str, seconds: int, connections: int, threads: int, script: str | No
         command_line += ["-s", script]
     output = subprocess.run([*command_line, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))  # type: ignore[union-attr]
+    p50 = _ms(_percentile(output, "50"))
+    p99 = _ms(_percentile(output, "99"))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if non2xx:
         raise RuntimeError(f"{url}: {non2xx.group(1)} error responses\n{output}")
