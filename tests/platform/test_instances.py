@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -19,67 +18,22 @@ from typing import Any
 
 import pytest
 import redis
-from alembic import command
-from sqlalchemy.orm import Session
 
-from service.admin import keys
-from service.admin.audit import SYSTEM
-from service.admin.bundle import import_bundle
-from service.admin.models import Role
-from service.db import make_engine
-from tests.conftest import alembic_config
+from tests.reliability.servers import gunicorn, prepare_database
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 pytestmark = pytest.mark.postgres_only
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def instance(
     env: dict[str, str], workers: int = 1
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "--config",
-            str(ROOT / "gunicorn.conf.py"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "service:create_app()",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "LOG_LEVEL": "warning", **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/readyz", timeout=2):
-                    break
-            except (OSError, urllib.error.HTTPError):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the instance did not start") from None
-                time.sleep(0.1)
-        yield base, process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    """One instance of the service under gunicorn, on the shared database of `env`."""
+    settings = {k: v for k, v in env.items() if k != "DATABASE_URL"}
+    with gunicorn(env["DATABASE_URL"], workers=workers, **settings) as server:
+        yield server.url, server.process
 
 
 def call(
@@ -108,19 +62,10 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def shared(make_database_url: Any, seed_bundle: dict[str, Any]) -> tuple[str, str]:
+def shared(make_database_url: Any) -> tuple[str, str]:
     """A seeded database of its own, and an editor key for it."""
     url = make_database_url()
-    command.upgrade(alembic_config(url), "head")
-    engine = make_engine(url)
-    try:
-        with Session(engine) as session:
-            import_bundle(session, seed_bundle)
-            _key, secret = keys.create_key(session, name="two", role=Role.EDITOR, actor=SYSTEM)
-            session.commit()
-    finally:
-        engine.dispose()
-    return url, secret
+    return url, prepare_database(url)
 
 
 def test_a_rate_limit_holds_across_instances(shared: tuple[str, str], redis_url: str) -> None:
@@ -128,6 +73,7 @@ def test_a_rate_limit_holds_across_instances(shared: tuple[str, str], redis_url:
     env = {
         "DATABASE_URL": url,
         "REDIS_URL": redis_url,
+        "RATELIMIT_ENABLED": "true",
         "RATELIMIT_PUBLIC": "6/minute",
         "RATELIMIT_ADMIN": "100/minute",
         "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
