@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FLASK := $(BIN)/flask --app service
 
-.PHONY: install run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration bench fuzz audit clean
+.PHONY: install system-parts run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration bench fuzz audit clean
 
 install: $(STAMP)
 
@@ -37,8 +37,13 @@ dev: prepare
 	@echo "Swagger UI: http://$(HOST):$(PORT)/docs"
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
+## Programs from outside .venv that the tests run, listed in tests/system_parts.py: installed
+## with apt-get where root allows it, otherwise named in a banner (and a failure with CI=true).
+system-parts: install
+	$(BIN)/python -m tests.system_parts --install
+
 ## The whole suite on SQLite, then on a PostgreSQL database of its own (dropped afterwards).
-test: install lint typecheck
+test: install system-parts lint typecheck
 	$(BIN)/python -m pytest --backend sqlite -q
 	$(BIN)/python -m pytest --backend postgresql -q
 

@@ -23,6 +23,7 @@ from service.admin.seed import read_seed
 from service.config import Settings
 from service.content.cache import LRU
 from service.db import Database, create_database, drop_database
+from tests import system_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seed"
@@ -49,6 +50,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = kept
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Programs from outside .venv that are missing, and what is skipped without them."""
+    missing = system_parts.missing_parts()
+    return [f"MISSING SYSTEM PART: {line}" for line in system_parts.banner(missing)]
 
 
 def _postgres_reachable() -> str | None:

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-import os
-import shutil
+import copy
+import json
 import subprocess
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 import pytest
 import yaml
 
 from service.config import VARIABLES
+from tests import system_parts
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
+# The Compose Specification's JSON schema (github.com/compose-spec/compose-spec,
+# schema/compose-spec.json at 170098ba, Apache-2.0), kept here so the check needs no network.
+SCHEMA = Path(__file__).with_name("compose-spec.json")
 OWN_SERVICES = ("migrate", "api")
+
+
+@cache
+def compose_validator() -> Any:
+    return jsonschema_rs.validator_for(json.loads(SCHEMA.read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="module")
@@ -24,14 +35,27 @@ def compose() -> dict[str, Any]:
     return data
 
 
+def test_compose_file_follows_the_compose_specification(compose: dict[str, Any]) -> None:
+    errors = [
+        f"{'/'.join(map(str, error.instance_path)) or '(top)'}: {error.message}"
+        for error in compose_validator().iter_errors(compose)
+    ]
+    assert not errors, "\n".join(errors)
+
+
+def test_the_specification_check_catches_a_broken_file(compose: dict[str, Any]) -> None:
+    broken = copy.deepcopy(compose)
+    broken["services"]["api"]["depends_on"]["migrate"]["condition"] = "when_it_feels_like_it"
+    broken["services"]["migrate"]["restart_policy"] = "no"
+    paths = {"/".join(map(str, e.instance_path)) for e in compose_validator().iter_errors(broken)}
+    assert paths == {"services/api/depends_on", "services/migrate"}
+
+
 def test_compose_file_is_valid_for_docker_compose() -> None:
-    binary = shutil.which("docker-compose")
-    if binary is None:
-        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-            pytest.fail("docker-compose is not installed (.ci/run installs it)")
-        pytest.skip("docker-compose is not installed; `apt-get install docker-compose`")
+    """Compose's own parser, where it is installed: an optional second opinion."""
+    binary = system_parts.require("docker-compose")
     result = subprocess.run(
-        [binary, "-f", str(COMPOSE), "config", "-q"],
+        [str(binary), "-f", str(COMPOSE), "config", "-q"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -25,18 +25,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests import system_parts
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def missing(what: str) -> None:
-    """A tool the test needs is not there: a failure in CI, a skip on a developer's machine."""
-    if in_ci():
-        pytest.fail(f"{what} (CI must have it)")
-    pytest.skip(what)
 
 
 def free_port() -> int:
@@ -145,17 +136,6 @@ def gunicorn(database_url: str, *, workers: int = 2, **env: str) -> Iterator[Ser
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _postgres_bin() -> Path | None:
-    found = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
-    )
-    if found:
-        return Path(found[-1]).parent
-    initdb = shutil.which("initdb")
-    return Path(initdb).parent if initdb else None
-
-
 @dataclass
 class PrivatePostgres:
     bin: Path
@@ -189,12 +169,11 @@ class PrivatePostgres:
 @contextmanager
 def private_postgres() -> Iterator[PrivatePostgres]:
     """A throwaway PostgreSQL cluster in a temporary folder, on a free port."""
-    binaries = _postgres_bin()
-    if binaries is None or not (binaries / "pg_ctl").exists():
-        missing("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    assert binaries is not None
-    if os.geteuid() == 0 and shutil.which("runuser") is None:
-        missing("runuser is needed to run PostgreSQL as the postgres user")
+    binaries = system_parts.require("initdb").parent
+    if system_parts.require("pg_ctl").parent != binaries:
+        pytest.fail(f"initdb and pg_ctl come from different PostgreSQL versions ({binaries})")
+    if os.geteuid() == 0:
+        system_parts.require("runuser")
     folder = Path(tempfile.mkdtemp(prefix="backcare-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
