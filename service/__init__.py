@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     limits.init_app(app, settings)
     i18n.init_app(app)
     recommendation_state.init_app_cache(app.extensions)
-    cached = {c.name for c in COLLECTIONS if c.public is not None} | {"sync"}
+    cached = {c.ident for c in COLLECTIONS if c.public is not None} | {"sync"}
     cache.init_app(
         app,
         cacheable=lambda: request.blueprint in cached,
