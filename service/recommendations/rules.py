@@ -102,7 +102,9 @@ def load_rules(session: Session, language: str = "en") -> Rules:
             slug=row.slug,
             name=text("name", row.name, row.translations),
             urgency=Level(row.urgency.value),
-            reason=text("reason", row.reason, row.translations) or "",
+            # A sign without its own one-line reason is explained by its description.
+            reason=text("reason", row.reason, row.translations)
+            or text("description", row.description, row.translations),
             red_flag=row.red_flag,
             implied_after_hours=row.implied_after_hours,
             implied_by_trend=row.implied_by_trend.value if row.implied_by_trend else None,
@@ -117,6 +119,7 @@ def load_rules(session: Session, language: str = "en") -> Rules:
                 Symptom.slug,
                 Symptom.name,
                 Symptom.translations,
+                Symptom.description,
                 Symptom.reason,
                 Symptom.question,
                 Symptom.red_flag,
