@@ -21,14 +21,15 @@ from service.sync import routes as sync
 
 DISCLAIMER = (
     "This information is general education, not medical advice. It does not replace a "
-    "diagnosis or treatment from a qualified professional. Seek emergency care at once for "
-    "loss of bowel or bladder control or numbness in the groin or inner thighs."
+    "diagnosis or treatment from a qualified professional. Call 999 or go to A&E at once for "
+    "loss of bladder or bowel control, difficulty peeing, numbness or tingling around the "
+    "genitals, buttocks or inner thighs, or pain, tingling, weakness or numbness in both legs."
 )
 
 API_DESCRIPTION = f"""
 Content and recommendations behind the Backcare apps: stretches, strengthening exercises,
-causes, symptoms (red flags marked), recovery remedies, routines and FAQs, each citing its
-sources.
+causes, symptoms (red flags marked with their urgency), risk factors, pain bands, recovery
+remedies, routines, routine limits and FAQs, each citing its sources.
 
 **{DISCLAIMER}**
 
@@ -73,7 +74,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     limits.init_app(app, settings)
     i18n.init_app(app)
     recommendation_state.init_app_cache(app.extensions)
-    cached = {c.name for c in COLLECTIONS if c.public is not None} | {"sync"}
+    cached = {c.ident for c in COLLECTIONS if c.public is not None} | {"sync"}
     cache.init_app(
         app,
         cacheable=lambda: request.blueprint in cached,

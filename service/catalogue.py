@@ -24,9 +24,18 @@ from service.exercises.models import Exercise, ExerciseContraindication
 from service.faqs import schemas as faqs_schemas
 from service.faqs import services as faqs_services
 from service.faqs.models import Faq
+from service.pain_bands import schemas as pain_bands_schemas
+from service.pain_bands import services as pain_bands_services
+from service.pain_bands.models import PainBand
 from service.remedies import schemas as remedies_schemas
 from service.remedies import services as remedies_services
 from service.remedies.models import Remedy
+from service.risk_factors import schemas as risk_factors_schemas
+from service.risk_factors import services as risk_factors_services
+from service.risk_factors.models import RiskFactor, RiskFactorCause
+from service.routine_limits import schemas as routine_limits_schemas
+from service.routine_limits import services as routine_limits_services
+from service.routine_limits.models import RoutineLimit
 from service.routines import schemas as routines_schemas
 from service.routines import services as routines_services
 from service.routines.models import Routine, RoutineStep
@@ -70,11 +79,16 @@ class PublicApi:
 
 @dataclass(frozen=True)
 class Collection:
-    name: str
+    name: str  # as in URLs and bundles: "stretches", "risk-factors"
     model: type[Any]
     input_schema: type[ma.Schema]
     relations: Mapping[str, Refs | Links] = field(default_factory=dict)
     public: PublicApi | None = None
+
+    @property
+    def ident(self) -> str:
+        """The name as an identifier, for blueprints and operation ids: "risk_factors"."""
+        return self.name.replace("-", "_")
 
 
 _SOURCES = {"sources": Refs("sources")}
@@ -195,6 +209,56 @@ COLLECTIONS: tuple[Collection, ...] = (
             faqs_schemas.FaqQueryArgsSchema,
             faqs_services.LIST,
             faqs_services.DETAIL,
+        ),
+    ),
+    # Collections added later come last, so that delta sync cursors taken before they existed
+    # keep their meaning (a cursor names a collection by its position).
+    Collection(
+        "risk-factors",
+        RiskFactor,
+        risk_factors_schemas.RiskFactorInSchema,
+        {**_SOURCES, "causes": Links(RiskFactorCause, "cause", "causes")},
+        PublicApi(
+            "risk_factor",
+            "History and circumstances that make back pain more worrying: each says what it "
+            "raises the advice to and why. Some apply from the age alone.",
+            risk_factors_schemas.RiskFactorSummarySchema,
+            risk_factors_schemas.RiskFactorSchema,
+            risk_factors_schemas.RiskFactorQueryArgsSchema,
+            risk_factors_services.LIST,
+            risk_factors_services.DETAIL,
+        ),
+    ),
+    Collection(
+        "pain-bands",
+        PainBand,
+        pain_bands_schemas.PainBandInSchema,
+        _SOURCES,
+        PublicApi(
+            "pain_band",
+            "The 0-10 pain level in plain words (mild, moderate, severe), and what each band "
+            "changes in the advice.",
+            pain_bands_schemas.PainBandSummarySchema,
+            pain_bands_schemas.PainBandSchema,
+            pain_bands_schemas.PainBandQueryArgsSchema,
+            pain_bands_services.LIST,
+            pain_bands_services.DETAIL,
+        ),
+    ),
+    Collection(
+        "routine-limits",
+        RoutineLimit,
+        routine_limits_schemas.RoutineLimitInSchema,
+        {**_SOURCES, "pain_bands": Refs("pain-bands")},
+        PublicApi(
+            "routine_limit",
+            "The dose a recommended routine keeps to: its longest total time and how often a "
+            "stretch may repeat, always or with pain in a band.",
+            routine_limits_schemas.RoutineLimitSummarySchema,
+            routine_limits_schemas.RoutineLimitSchema,
+            routine_limits_schemas.RoutineLimitQueryArgsSchema,
+            routine_limits_services.LIST,
+            routine_limits_services.DETAIL,
         ),
     ),
 )

@@ -6,7 +6,10 @@ from service.content.models import Source
 from service.content.versioning import ContentState
 from service.exercises.models import Exercise, ExerciseContraindication
 from service.faqs.models import Faq
+from service.pain_bands.models import PainBand
 from service.remedies.models import Remedy
+from service.risk_factors.models import RiskFactor, RiskFactorCause
+from service.routine_limits.models import RoutineLimit
 from service.routines.models import Routine, RoutineStep
 from service.stretches.models import Stretch, StretchContraindication
 from service.symptoms.models import Symptom, SymptomCause
@@ -19,8 +22,12 @@ __all__ = [
     "Exercise",
     "ExerciseContraindication",
     "Faq",
+    "PainBand",
     "Remedy",
+    "RiskFactor",
+    "RiskFactorCause",
     "Routine",
+    "RoutineLimit",
     "RoutineStep",
     "Source",
     "Stretch",

@@ -18,7 +18,10 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from service import create_app
+from service.admin import keys
+from service.admin.audit import SYSTEM
 from service.admin.bundle import import_bundle
+from service.admin.models import Role
 from service.admin.seed import read_seed
 from service.config import Settings
 from service.content.cache import LRU
@@ -171,3 +174,13 @@ def client(app: Flask, connection: sa.Connection) -> FlaskClient:
 @pytest.fixture
 def seed_bundle() -> dict[str, list[Any]]:
     return read_seed(SEED)
+
+
+@pytest.fixture
+def editor(app: Flask, session: Session, connection: sa.Connection) -> FlaskClient:
+    """A client with an editor's key (tests/admin and tests/reliability have their own)."""
+    _key, secret = keys.create_key(session, name="Test editor", role=Role.EDITOR, actor=SYSTEM)
+    session.commit()
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+    return client

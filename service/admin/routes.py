@@ -57,13 +57,17 @@ def _page(found: list[Any], total: int, args: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _words(identifier: str) -> str:
+    return identifier.replace("_", " ")
+
+
 def content_blueprint(collection: Collection) -> AdminBlueprint:
     """Create, read, replace, update, delete (and publish) the items of one collection."""
-    name = collection.name
-    singular = collection.public.singular if collection.public else name.removesuffix("s")
-    label = name.replace("_", " ")
+    name, ident = collection.name, collection.ident
+    singular = collection.public.singular if collection.public else ident.removesuffix("s")
+    label = name.replace("-", " ")
     blp = AdminBlueprint(
-        f"admin_{name}",
+        f"admin_{ident}",
         __name__,
         url_prefix=f"/v1/admin/{name}",
         description=f"Editors: {label}, drafts included. Every write is audited.",
@@ -78,7 +82,7 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
 
     @blp.route("", methods=["GET"], endpoint="list")
     @blp.doc(
-        operationId=f"admin_list_{name}",
+        operationId=f"admin_list_{ident}",
         summary=f"List {label}, drafts included",
         description="A page of items in slug order, each with its ETag.",
     )
@@ -92,7 +96,7 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
     @blp.etag
     @blp.doc(
         operationId=f"admin_create_{singular}",
-        summary=f"Create a {singular}",
+        summary=f"Create a {_words(singular)}",
         description=(
             "The body is the item in bundle shape. Every problem is reported at once with its "
             "path; a slug in use is a 409. `status` defaults to `published`, which needs "
@@ -113,7 +117,7 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
     @blp.etag
     @blp.doc(
         operationId=f"admin_get_{singular}",
-        summary=f"Get a {singular}, drafts included",
+        summary=f"Get a {_words(singular)}, drafts included",
         description="The item in bundle shape under `item`; send its ETag in If-Match to change "
         "it.",
     )
@@ -126,7 +130,7 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
     @blp.etag
     @blp.doc(
         operationId=f"admin_replace_{singular}",
-        summary=f"Replace a {singular}",
+        summary=f"Replace a {_words(singular)}",
         description=(
             "The whole item in bundle shape (fields left out take their defaults). Needs "
             "If-Match: 428 without it, 412 when someone changed the item since you read it."
@@ -148,7 +152,7 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
     @blp.etag
     @blp.doc(
         operationId=f"admin_update_{singular}",
-        summary=f"Change some fields of a {singular}",
+        summary=f"Change some fields of a {_words(singular)}",
         description=(
             "Each field sent replaces that field (a list is replaced whole); the others stay. "
             "The result is validated as a whole item. Needs If-Match, as PUT does."
@@ -170,7 +174,7 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
     @blp.etag
     @blp.doc(
         operationId=f"admin_delete_{singular}",
-        summary=f"Delete a {singular}",
+        summary=f"Delete a {_words(singular)}",
         description=(
             "Leaves a tombstone so that caches learn of it. 409 while other items still refer "
             "to it. Needs If-Match, as PUT does."
@@ -199,7 +203,7 @@ def _preview_route(blp: AdminBlueprint, collection: Collection, singular: str) -
     @blp.route("/<string:slug>/preview", methods=["GET"], endpoint="preview")
     @blp.doc(
         operationId=f"admin_preview_{singular}",
-        summary=f"Preview a {singular} as the apps will show it",
+        summary=f"Preview a {_words(singular)} as the apps will show it",
         description=(
             "The public detail of the item, drafts included, in the language asked for. "
             "Related items that are drafts stay out of it, as they will in the public API."
@@ -230,7 +234,7 @@ def _status_routes(
     @blp.etag
     @blp.doc(
         operationId=f"admin_publish_{singular}",
-        summary=f"Publish a {singular}",
+        summary=f"Publish a {_words(singular)}",
         description=(
             "The public API shows it from now on. 422 unless the item has a review date "
             "(`last_reviewed`). If-Match is optional: send it to publish only the version "
@@ -248,7 +252,7 @@ def _status_routes(
     @blp.etag
     @blp.doc(
         operationId=f"admin_unpublish_{singular}",
-        summary=f"Unpublish a {singular}",
+        summary=f"Unpublish a {_words(singular)}",
         description=(
             "Back to draft: the public API stops showing it and a tombstone tells caches. "
             "If-Match is optional."

@@ -35,6 +35,27 @@ class Status(enum.StrEnum):
     PUBLISHED = "published"
 
 
+class Urgency(enum.StrEnum):
+    """What a sign, a risk factor or a pain band calls for, from the least to the most urgent.
+
+    The four steps of public triage for back pain (NHS): look after it at home, see a GP or
+    physiotherapist, get seen the same day (urgent GP or 111), call 999 or go to A&E.
+    """
+
+    SELF_CARE = "self_care"
+    SEE_PROFESSIONAL = "see_professional"
+    URGENT = "urgent"
+    EMERGENCY = "emergency"
+
+
+class Trend(enum.StrEnum):
+    """How the pain has changed over time, as the person tells it."""
+
+    BETTER = "better"
+    SAME = "same"
+    WORSE = "worse"
+
+
 class Source(Base):
     """A publication that content items cite."""
 

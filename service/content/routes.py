@@ -20,7 +20,8 @@ def read_blueprint(collection: Collection) -> Blueprint:
     model: type[ContentMixin] = collection.model
     plural, api = collection.name, collection.public
     singular, list_spec, detail_options = api.singular, api.list_spec, api.detail_options
-    blp = Blueprint(plural, __name__, url_prefix=f"/v1/{plural}", description=api.description)
+    ident = collection.ident
+    blp = Blueprint(ident, __name__, url_prefix=f"/v1/{plural}", description=api.description)
 
     def list_items(args: dict[str, Any]) -> Page[Any]:
         page = list_page(db.session(), model, args, list_spec)
@@ -32,7 +33,7 @@ def read_blueprint(collection: Collection) -> Blueprint:
         use_language([item], args.get("lang"))
         return item
 
-    list_items.__doc__ = f"""List published {plural.replace("_", " ")}
+    list_items.__doc__ = f"""List published {plural.replace("-", " ")}
 
     A page of items in a stable order. Filters combine: an item must match all of them.
     `total` counts every matching item across pages.
@@ -43,7 +44,7 @@ def read_blueprint(collection: Collection) -> Blueprint:
     or unpublished slug.
     """
     blp.route("", endpoint="list")(
-        cacheable(blp, f"list_{plural}")(
+        cacheable(blp, f"list_{ident}")(
             blp.arguments(api.args_schema, location="query")(
                 blp.response(200, page_of(api.list_schema), headers=CACHE_HEADERS)(list_items)
             )

@@ -18,8 +18,8 @@ blp = Blueprint(
     __name__,
     url_prefix="/v1/recommendations",
     description=(
-        "Safety-first advice from symptoms, known conditions and time since onset. "
-        "Not medical advice."
+        "Safety-first advice from symptoms, risk factors, known conditions, pain level, trend, "
+        "age and time since onset. Not medical advice."
     ),
 )
 
@@ -31,23 +31,28 @@ blp = Blueprint(
 def recommend(data: dict[str, Any]) -> Response:
     """Get advice for a sore back
 
-    How it decides, in order:
+    How it decides, in order (every rule is content an editor can change):
 
-    1. **Triage.** Each red-flag symptom has an urgency. Bowel or bladder problems and numbness
-       in the saddle area are an *emergency*; numbness, tingling or weakness in the legs or
-       arms, fever, unexplained weight loss, trouble with daily activities, and pain for more
-       than 72 hours (`hours_since_onset`) call for a *professional*. The most urgent one wins
-       and every reason is listed. At an emergency no stretch, exercise or routine is offered.
-    2. **Likely causes.** Each symptom points to causes with a weight; the weights of the
-       symptoms given are added up, and a known condition counts fully.
-    3. **What to do.** Stretches and exercises that help with the likely causes, most relevant
-       and gentlest first. Anything contraindicated by a known condition or a likely cause is
-       never suggested: it is listed under `avoid` with the reason.
-    4. **Recovery.** Remedies in the order of use with their timing: cold for the first
-       24-48 hours (15-20 minutes), heat after that, gentle movement. With a known onset,
-       remedies whose window has passed are left out and `now` says what applies now.
-    5. **Routine.** Rounds of the suggested stretches with their hold times that fill
-       `minutes_available` without going over (a per-side stretch counts twice).
+    1. **Triage.** Every symptom, risk factor and pain band says what it calls for:
+       `self_care`, `see_professional`, `urgent` (same day: urgent GP or 111) or `emergency`
+       (999 or A&E). Time since onset, `trend` and `age` can make a symptom or a risk factor
+       present by themselves. The most urgent wins, and `triage.reasons` names every input
+       that raised the level, with its sources.
+    2. **At `urgent` and `emergency`** the answer is what to do and how soon: no stretch,
+       exercise, routine, recovery step or likely cause.
+    3. **Protections never lift.** Anything contraindicated by a stated condition, or by any
+       cause that any present symptom or risk factor points to, is never suggested and is
+       listed in `avoid` with the reason.
+    4. **What to do.** Stretches and exercises that help with the likely causes, most relevant
+       and gentlest first; only gentle ones with severe pain or a risk factor that asks for it.
+    5. **Recovery.** Keep-active advice first, then remedies in their order of use with their
+       timing. What NICE NG59 advises against is never recommended; manual therapy only
+       alongside exercise.
+    6. **Routine.** A dose, not a marathon: within `minutes_available`, no stretch more than
+       three times and never over the routine limits that apply (`routine.note` says why it
+       is shorter than the time you have).
+    7. **Safety net.** Below `emergency`, the signs that would call for more urgent help,
+       each with its level and what to do.
 
     The same request always gets the same answer; `rules_version` changes when an editor
     changes a rule. This is general information, not medical advice.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,13 +23,17 @@ def current_rules(version: int, session: Session, cache: LRU) -> Rules:
 
 
 def unknown_slugs(
-    rules: Rules, symptoms: list[str], conditions: list[str]
+    rules: Rules,
+    symptoms: Sequence[str],
+    conditions: Sequence[str],
+    risk_factors: Sequence[str] = (),
 ) -> dict[str, dict[int, list[str]]]:
     """{"symptoms": {index: [message]}, ...} for each slug that names no published item."""
     errors: dict[str, dict[int, list[str]]] = {}
     checks = (
         ("symptoms", rules.symptoms, symptoms, "symptom", "GET /v1/symptoms"),
         ("conditions", rules.causes, conditions, "condition", "GET /v1/causes"),
+        ("risk_factors", rules.risk_factors, risk_factors, "risk factor", "GET /v1/risk-factors"),
     )
     for field, known, slugs, noun, where in checks:
         for index, slug in enumerate(slugs):
@@ -41,9 +46,12 @@ def to_request(data: dict[str, Any]) -> Request:
     return Request(
         symptoms=tuple(dict.fromkeys(data["symptoms"])),
         conditions=tuple(dict.fromkeys(data["conditions"])),
+        risk_factors=tuple(dict.fromkeys(data["risk_factors"])),
         hours_since_onset=data["hours_since_onset"],
         pain_level=data["pain_level"],
         minutes_available=data["minutes_available"],
+        age=data["age"],
+        trend=data["trend"],
     )
 
 

@@ -28,7 +28,14 @@ remedy_helps = link_table("remedy_helps", ("remedies", "remedy_id"), ("causes", 
 
 class Remedy(ContentMixin, Base):
     __tablename__ = "remedies"
-    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ("name", "summary", "how_to", "frequency", "timing")
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "summary",
+        "how_to",
+        "frequency",
+        "timing",
+        "evidence_note",
+    )
 
     name: Mapped[str] = mapped_column(sa.String(200))
     summary: Mapped[str] = mapped_column(sa.Text)
@@ -42,6 +49,13 @@ class Remedy(ContentMixin, Base):
     end_hour: Mapped[int | None]
     timing: Mapped[str] = mapped_column(sa.Text)
     recovery_order: Mapped[int] = mapped_column(default=0)
+    # Evidence rules (NICE NG59): what the guideline advises against stays as content, with
+    # the note, but is never recommended; manual therapy only as part of a package with
+    # exercise; keep-active advice comes first in every answer that gives self-care.
+    not_recommended: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    only_with_exercise: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    leads_advice: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    evidence_note: Mapped[str | None] = mapped_column(sa.Text)
 
     helps_with: Mapped[list[Cause]] = relationship(
         secondary=remedy_helps, back_populates="remedies", order_by=Cause.id, lazy="raise"

@@ -36,6 +36,22 @@ class RemedySummarySchema(ItemSchema):
     )
     timing = Text(required=True)
     recovery_order = fields.Integer(required=True)
+    not_recommended = fields.Boolean(
+        required=True,
+        metadata={"description": "Never recommended: the evidence advises against it"},
+    )
+    only_with_exercise = fields.Boolean(
+        required=True, metadata={"description": "Offered only alongside exercise"}
+    )
+    leads_advice = fields.Boolean(
+        required=True,
+        metadata={"description": "Comes first in every answer that gives self-care advice"},
+    )
+    evidence_note = Text(
+        allow_none=True,
+        required=True,
+        metadata={"description": "What the evidence says about it, and where"},
+    )
 
 
 class RemedySchema(RemedySummarySchema, DetailMixin):
@@ -49,6 +65,9 @@ class RemedyQueryArgsSchema(ListArgsSchema):
     hours_since_onset = fields.Integer(
         validate=validate.Range(min=0, max=24 * 365 * 10),
         metadata={"description": "Only remedies whose time window includes this hour after onset"},
+    )
+    not_recommended = fields.Boolean(
+        metadata={"description": "Only what the evidence advises against, or only the rest"}
     )
 
 
@@ -67,4 +86,10 @@ class RemedyInSchema(BundleItemSchema):
     end_hour = count(0, 24 * 365)
     timing = text(1000)
     recovery_order = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000))
+    not_recommended = fields.Boolean(load_default=False)
+    only_with_exercise = fields.Boolean(load_default=False)
+    leads_advice = fields.Boolean(load_default=False)
+    evidence_note = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=2000)
+    )
     helps_with = refs(metadata={"description": "Cause slugs this remedy helps with"})

@@ -24,6 +24,7 @@ LIST = ListSpec(
         "kind": lambda value: Remedy.kind == value,
         "helps_with": lambda slug: Remedy.helps_with.any(Cause.slug == slug),
         "hours_since_onset": applies_at,
+        "not_recommended": lambda value: Remedy.not_recommended.is_(value),
     },
     references={"helps_with": Cause},
     order_by=("recovery_order", "name"),

@@ -32,12 +32,15 @@ class Stretch(ContentMixin, Base):
         "common_mistakes",
         "when_to_stop",
         "variants",
+        "steps_note",
     )
     ARRAY_FILTERS: ClassVar[tuple[str, ...]] = ("tags", "body_areas")
 
     name: Mapped[str] = mapped_column(sa.String(200))
     summary: Mapped[str] = mapped_column(sa.Text)
     steps: Mapped[list[str]] = mapped_column(default=list)
+    # Where the steps and times come from, when that is not the item's sources.
+    steps_note: Mapped[str | None] = mapped_column(sa.Text)
     hold_seconds_min: Mapped[int | None]
     hold_seconds_max: Mapped[int | None]
     breaths_min: Mapped[int | None]

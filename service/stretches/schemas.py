@@ -59,6 +59,11 @@ class StretchSummarySchema(ItemSchema):
 
 class StretchSchema(StretchSummarySchema, DetailMixin):
     steps = TextList(fields.String(), required=True)
+    steps_note = Text(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Where the steps and times come from, when not the sources"},
+    )
     benefits = TextList(fields.String(), required=True)
     common_mistakes = TextList(fields.String(), required=True)
     when_to_stop = TextList(fields.String(), required=True)
@@ -93,6 +98,9 @@ class StretchInSchema(BundleItemSchema):
     name = text(200)
     summary = text()
     steps = text_list()
+    steps_note = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=1000)
+    )
     hold_seconds_min = count()
     hold_seconds_max = count()
     breaths_min = count(0, 100)

@@ -9,8 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from service.causes.models import Cause
-from service.content.models import ContentMixin, str_enum
+from service.content.models import ContentMixin, Trend, Urgency, str_enum
 from service.db import Base
+
+__all__ = ["Symptom", "SymptomCause", "SymptomGroup", "Urgency"]
 
 
 class SymptomGroup(enum.StrEnum):
@@ -20,20 +22,16 @@ class SymptomGroup(enum.StrEnum):
     GENERAL = "general"
 
 
-class Urgency(enum.StrEnum):
-    """What a symptom alone calls for, from the least to the most urgent."""
-
-    SELF_CARE = "self_care"
-    SEE_PROFESSIONAL = "see_professional"
-    EMERGENCY = "emergency"
-
-
 class Symptom(ContentMixin, Base):
     __tablename__ = "symptoms"
-    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ("name", "description")
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ("name", "description", "question", "reason")
 
     name: Mapped[str] = mapped_column(sa.String(200))
     description: Mapped[str] = mapped_column(sa.Text)
+    # The yes/no question a questionnaire asks, in plain words.
+    question: Mapped[str | None] = mapped_column(sa.Text)
+    # Why the sign matters, in one sentence: triage reasons and the safety net quote it.
+    reason: Mapped[str | None] = mapped_column(sa.Text)
     group: Mapped[SymptomGroup] = mapped_column(str_enum(SymptomGroup), index=True)
     red_flag: Mapped[bool] = mapped_column(default=False, index=True)
     urgency: Mapped[Urgency] = mapped_column(
@@ -42,6 +40,8 @@ class Symptom(ContentMixin, Base):
     display_order: Mapped[int] = mapped_column(default=0)
     # The symptom counts as present once this many hours have passed since onset.
     implied_after_hours: Mapped[int | None]
+    # The symptom counts as present when the person says the pain is going this way.
+    implied_by_trend: Mapped[Trend | None] = mapped_column(str_enum(Trend))
 
     # A questionnaire asks about pain first, then movement, nerves, and general health.
     group_rank: Mapped[int] = column_property(

@@ -66,6 +66,9 @@ def test_export_has_every_collection_drafts_included(editor: Any, client: Any) -
         "remedies",
         "routines",
         "faqs",
+        "risk-factors",
+        "pain-bands",
+        "routine-limits",
     }
     assert "draft-faq" in {f["slug"] for f in bundle["faqs"]}
     assert len(bundle["faqs"]) == client.get("/v1/faqs").json["total"] + 1

@@ -88,9 +88,14 @@ def test_create_read_replace_update_delete(editor: Any, session: Session, collec
     assert replaced.status_code == HTTPStatus.OK
     assert replaced.headers["ETag"] == etag, "an identical replacement is no change"
 
-    text_field = {"sources": "title", "faqs": "answer", "symptoms": "description"}.get(
-        collection, "summary"
-    )
+    text_field = {
+        "sources": "title",
+        "faqs": "answer",
+        "symptoms": "description",
+        "risk-factors": "description",
+        "pain-bands": "description",
+        "routine-limits": "description",
+    }.get(collection, "summary")
     patched = editor.patch(
         f"/v1/admin/{collection}/made-by-a-test",
         json={text_field: "Changed by a test."},

@@ -165,6 +165,9 @@ def test_front_end_lists_filters_and_reads_with_the_generated_client(
         ("remedies", "RemedyPage", "get_remedy"),
         ("routines", "RoutinePage", "get_routine"),
         ("faqs", "FaqPage", "get_faq"),
+        ("risk_factors", "RiskFactorPage", "get_risk_factor"),
+        ("pain_bands", "PainBandPage", "get_pain_band"),
+        ("routine_limits", "RoutineLimitPage", "get_routine_limit"),
     ]:
         raw = _api(generated, tag, f"list_{tag}").sync_detailed(client=client, page_size=100)
         listed = _parsed(raw.parsed, _model(generated, model), raw)
@@ -195,6 +198,21 @@ def test_front_end_asks_for_a_recommendation_with_the_generated_client(
     answer = _parsed(raw.parsed, _model(generated, "Recommendation"), raw)
     assert answer.triage.level.value == "self_care"
     assert answer.likely_causes and answer.routine.total_seconds <= 600
+    assert answer.safety_net and answer.recovery[0].slug == "keep-active"
+
+    factors = _api(generated, "risk_factors", "list_risk_factors").sync(client=client)
+    trend = _model(generated, "RecommendationRequestTrendType1")
+    request = _model(generated, "RecommendationRequest")(
+        symptoms=everyday,
+        risk_factors=[f.slug for f in factors.items if f.urgency.value == "urgent"],
+        age=60,
+        trend=trend("worse"),
+    )
+    raw = _api(generated, "recommendations", "recommend").sync_detailed(client=client, body=request)
+    answer = _parsed(raw.parsed, _model(generated, "Recommendation"), raw)
+    assert answer.triage.level.value == "urgent" and answer.triage.how_soon.value == "today"
+    assert {r.input_.value for r in answer.triage.reasons} >= {"risk_factors", "age", "trend"}
+    assert answer.stretches == [] and answer.routine.steps == []
 
     bad = _model(generated, "RecommendationRequest")(symptoms=["no-such-symptom"])
     raw = _api(generated, "recommendations", "recommend").sync_detailed(client=client, body=bad)

@@ -1,0 +1,1 @@
+"""Risk factors: history and circumstances that make back pain more worrying, and by how much."""
