@@ -15,6 +15,7 @@ from service.catalogue import COLLECTIONS
 from service.config import Settings
 from service.content import cache, i18n
 from service.content.routes import blueprints
+from service.questionnaire import routes as questionnaire
 from service.recommendations import routes as recommendations
 from service.recommendations import state as recommendation_state
 from service.sync import routes as sync
@@ -74,7 +75,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     limits.init_app(app, settings)
     i18n.init_app(app)
     recommendation_state.init_app_cache(app.extensions)
-    cached = {c.ident for c in COLLECTIONS if c.public is not None} | {"sync"}
+    cached = {c.ident for c in COLLECTIONS if c.public is not None} | {"sync", "questionnaire"}
     cache.init_app(
         app,
         cacheable=lambda: request.blueprint in cached,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api.register_blueprint(health.blp)
     for blueprint in blueprints():
         api.register_blueprint(blueprint)
+    api.register_blueprint(questionnaire.blp)
     api.register_blueprint(recommendations.blp)
     api.register_blueprint(sync.blp)
     admin.register(api)

@@ -1,0 +1,1 @@
+"""The intake questionnaire: the questions every front end asks, built from the content."""
