@@ -85,7 +85,8 @@ class AdminItemSchema(Schema):
     etag = fields.String(
         required=True,
         metadata={
-            "description": "The item's ETag, as sent in the ETag header; send it in If-Match"
+            "description": "The item's ETag (the ETag header's value without its quotes): "
+            "send it in If-Match, with or without the quotes, to change this version"
         },
     )
 
