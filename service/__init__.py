@@ -87,6 +87,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api.register_blueprint(recommendations.blp)
     api.register_blueprint(sync.blp)
     admin.register(api)
+    docs.link_safe(api)
     docs.annotate(api)
     app.register_blueprint(docs.blp)
     cli.register(app)

@@ -47,6 +47,21 @@ def favicon() -> Response:
     return send_from_directory(ASSETS, "favicon-32x32.png", max_age=86400, mimetype="image/png")
 
 
+def link_safe(api: Api) -> None:
+    """Tags and operation ids without underscores: Swagger UI takes `_` in a deep link
+    (`/docs#/admin-stretches/admin-create-stretch`) for an escaped space and logs an error
+    each time such a link is opened. Python names them with underscores; the document (and
+    so every link) with hyphens, whoever registers the operation."""
+    for tag in api.spec._tags:
+        tag["name"] = tag["name"].replace("_", "-")
+    for item in api.spec._paths.values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["tags"] = [t.replace("_", "-") for t in operation.get("tags", [])]
+                if "operationId" in operation:
+                    operation["operationId"] = operation["operationId"].replace("_", "-")
+
+
 def annotate(api: Api) -> None:
     """Put seed-derived examples on the response schemas (see service/examples.py).
 

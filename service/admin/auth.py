@@ -26,9 +26,10 @@ SECURITY_SCHEME_SPEC = {
     "type": "http",
     "scheme": "bearer",
     "description": (
-        "An API key, sent as `Authorization: Bearer <key>`. Create one with "
-        "`flask --app service keys create --role editor --name NAME`. Editors write content; "
-        "admins also manage keys."
+        "An API key, sent as `Authorization: Bearer <key>`. In Swagger UI, paste the key "
+        "alone (`bck_...`): it adds `Bearer ` itself (a pasted `Bearer ` prefix is accepted "
+        "too). Create one with `flask --app service keys create --role editor --name NAME`. "
+        "Editors write content; admins also manage keys."
     ),
 }
 REALM = "backcare"

@@ -70,9 +70,9 @@ OPTIONAL_IF_MATCH = {
     "description": (
         "Optional: the ETag of the version you checked (the `etag` field of GET's answer, with "
         "or without quotes). When sent, the action happens only if the item is still that "
-        "version (412 otherwise)."
+        "version (412 otherwise). Left empty, it is not checked."
     ),
-    "schema": {"type": "string", "minLength": 1, "pattern": r"\S"},
+    "schema": {"type": "string"},
 }
 
 

@@ -121,6 +121,13 @@ class BundleItemSchema(Schema):
         unknown = ma.RAISE
         ordered = True
 
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
+        # A whole number in a JSON body is a JSON integer: 2.5 (or 1e-42) for a count of
+        # seconds is a client bug to report, not a number to round.
+        if isinstance(field_obj, fields.Integer):
+            field_obj.strict = True
+        super().on_bind_field(field_name, field_obj)
+
     @ma.validates_schema
     def _check_ranges(self, data: dict[str, Any], **_kwargs: Any) -> None:
         errors: dict[str, list[str]] = {}

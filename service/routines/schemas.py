@@ -56,7 +56,7 @@ class RoutineQueryArgsSchema(ListArgsSchema):
 
 class RoutineStepInSchema(Schema):
     stretch = Ref(required=True)
-    seconds = fields.Integer(required=True, validate=validate.Range(min=1, max=3600))
+    seconds = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3600))
     per_side = fields.Boolean(load_default=False)
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
     translations = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict)
