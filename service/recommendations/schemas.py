@@ -8,9 +8,12 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.content.schemas import Schema, Slug
+from service.exercises.models import Difficulty
 from service.recommendations.engine import LEVELS
 from service.recommendations.services import unknown_slugs
 from service.recommendations.state import rules_now
+from service.remedies.models import RemedyKind
+from service.stretches.models import Intensity
 
 
 class RecommendationRequestSchema(Schema):
@@ -88,7 +91,11 @@ class LikelyCauseSchema(Schema):
 class SuggestionSchema(Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
-    level = fields.String(required=True, metadata={"description": "Intensity or difficulty"})
+    level = fields.String(
+        required=True,
+        validate=validate.OneOf([m.value for m in (*Intensity, *Difficulty)]),
+        metadata={"description": "Intensity (stretches) or difficulty (exercises)"},
+    )
     why = fields.String(required=True)
     helps_with = fields.List(fields.String(), required=True)
     seconds = fields.Integer(
@@ -112,7 +119,7 @@ class AvoidSchema(Schema):
 class RecoveryStepSchema(Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
-    kind = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf([m.value for m in RemedyKind]))
     timing = fields.String(required=True)
     start_hour = fields.Integer(allow_none=True, required=True)
     end_hour = fields.Integer(allow_none=True, required=True)
