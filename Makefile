@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FLASK := $(BIN)/flask --app service
 
-.PHONY: install system-parts run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration bench fuzz audit clean
+.PHONY: install system-parts web-packages run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration bench fuzz audit clean
 
 install: $(STAMP)
 
@@ -42,8 +42,19 @@ dev: prepare
 system-parts: install
 	$(BIN)/python -m tests.system_parts --install
 
+## web/'s npm packages (openapi-typescript, typescript, openapi-fetch) at the exact versions of
+## web/package-lock.json, for the TypeScript client check; without npm, the banner names it.
+web-packages: system-parts
+	@if ! command -v npm >/dev/null; then \
+		echo "npm is missing: web/'s TypeScript client check is skipped (a failure with CI=true)" >&2; \
+	elif [ ! web/node_modules/.installed -nt web/package-lock.json ] || \
+		[ ! web/node_modules/.installed -nt web/package.json ]; then \
+		echo "Installing web/'s npm packages (npm ci)"; \
+		cd web && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	fi
+
 ## The whole suite on SQLite, then on a PostgreSQL database of its own (dropped afterwards).
-test: install system-parts lint typecheck
+test: install system-parts web-packages lint typecheck
 	$(BIN)/python -m pytest --backend sqlite -q
 	$(BIN)/python -m pytest --backend postgresql -q
 
@@ -100,4 +111,4 @@ audit: install
 	else cat $$log; rm -f $$log; echo "make audit: vulnerable dependencies (above)." >&2; exit 1; fi
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache web/node_modules web/generated web/build

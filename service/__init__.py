@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="/docs",
         OPENAPI_SWAGGER_UI_URL=docs.ASSETS_URL,
+        OPENAPI_SWAGGER_UI_CONFIG=docs.SWAGGER_UI_CONFIG,
         API_SPEC_OPTIONS={
             "info": {
                 "description": API_DESCRIPTION,
@@ -89,6 +90,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api.register_blueprint(recommendations.blp)
     api.register_blueprint(sync.blp)
     admin.register(api)
+    docs.link_safe(api)
+    docs.annotate(api)
     app.register_blueprint(docs.blp)
     cli.register(app)
     admin_cli.register(app)

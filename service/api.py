@@ -8,7 +8,7 @@ from typing import Any
 import flask
 import flask_smorest
 from flask_smorest.etag import ETAG_HEADER, IF_MATCH_HEADER, IF_NONE_MATCH_HEADER
-from flask_smorest.utils import prepare_response
+from flask_smorest.utils import deepupdate, prepare_response
 from marshmallow import missing
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.exceptions import HTTPException
@@ -61,11 +61,13 @@ class Blueprint(flask_smorest.Blueprint):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._prepare_doc_cbks.append(self._prepare_header_parameters_doc)
+        self._prepare_doc_cbks.append(self._prepare_extra_parameters_doc)
+        self._prepare_doc_cbks.append(self._prepare_body_errors_doc)
 
     @staticmethod
-    def header_parameter(parameter: dict[str, Any]) -> Any:
-        """Document a request header the view reads itself (If-None-Match...).
+    def parameter(parameter: dict[str, Any]) -> Any:
+        """Document a parameter of one operation: a header the view reads itself
+        (If-None-Match...), or a path parameter whose example differs from its path's.
 
         `blp.doc(parameters=[...])` would replace the query parameters that `arguments`
         documents (flask-smorest's manual doc overwrites lists), so these are appended.
@@ -75,19 +77,30 @@ class Blueprint(flask_smorest.Blueprint):
             apidoc = getattr(view, "_apidoc", {})
             view._apidoc = {
                 **apidoc,
-                "header_parameters": [*apidoc.get("header_parameters", []), parameter],
+                "extra_parameters": [*apidoc.get("extra_parameters", []), parameter],
             }
             return view
 
         return decorate
 
     @staticmethod
-    def _prepare_header_parameters_doc(
+    def _prepare_extra_parameters_doc(
         doc: dict[str, Any], doc_info: dict[str, Any], **_kwargs: Any
     ) -> dict[str, Any]:
-        extra = doc_info.get("header_parameters")
+        extra = doc_info.get("extra_parameters")
         if extra:
             doc = {**doc, "parameters": [*doc.get("parameters", []), *extra]}
+        return doc
+
+    @staticmethod
+    def _prepare_body_errors_doc(
+        doc: dict[str, Any], doc_info: dict[str, Any], **_kwargs: Any
+    ) -> dict[str, Any]:
+        # Every operation that reads a JSON body answers 400 to one that is not valid JSON
+        # (service/bodies.py) and 415 to one sent as another type (service/errors.py).
+        if "requestBody" in doc or "requestBody" in doc_info.get("manual_doc", {}):
+            errors = {400: "BAD_REQUEST", 415: "UNSUPPORTED_MEDIA_TYPE"}
+            doc = deepupdate(doc, {"responses": errors})
         return doc
 
     def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Any:
@@ -109,7 +122,11 @@ class Api(flask_smorest.Api):
         # If-Match at all (428), so the documented value has something in it.
         if_match = {
             **IF_MATCH_HEADER,
-            "description": "The ETag of the item as you last read it, or `*` for any version",
+            "description": (
+                "The ETag of the item as you last read it: the `etag` field of GET's answer "
+                "(or its ETag header), with or without the double quotes. `*` matches any "
+                "version."
+            ),
             "schema": {"type": "string", "minLength": 1, "pattern": r"\S"},
         }
         self.spec.components.parameter("IF_MATCH", "header", if_match, lazy=True)

@@ -264,3 +264,28 @@ COLLECTIONS: tuple[Collection, ...] = (
 )
 
 BY_NAME: dict[str, Collection] = {collection.name: collection for collection in COLLECTIONS}
+
+# Words written in capitals in the docs: "List published FAQs", not "faqs".
+ACRONYMS = {"faq": "FAQ", "faqs": "FAQs"}
+# Capital letters whose name starts with a vowel sound: "an FAQ", "an SOS", but "a PDF".
+_VOWEL_SOUND_LETTERS = set("AEFHILMNORSX")
+
+
+def singular(collection: Collection) -> str:
+    """The collection's name for one item, as the public API's paths spell it."""
+    return collection.public.singular if collection.public else collection.name.removesuffix("s")
+
+
+def words(name: str) -> str:
+    """A name in words for a reader: `risk_factors` -> "risk factors", `faqs` -> "FAQs"."""
+    return " ".join(ACRONYMS.get(word, word) for word in name.replace("-", "_").split("_"))
+
+
+def with_article(noun: str) -> str:
+    """The noun with the indefinite article a reader expects: a stretch, an exercise, an FAQ."""
+    first = noun.split(" ", 1)[0]
+    if first.isupper():
+        vowel_sound = first[0] in _VOWEL_SOUND_LETTERS
+    else:
+        vowel_sound = first[:1].lower() in set("aeiou")
+    return f"{'an' if vowel_sound else 'a'} {noun}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from marshmallow import fields
+from marshmallow import fields, validate
 
 from service import db
 from service.api import Blueprint
@@ -15,7 +15,7 @@ blp = Blueprint("health", __name__, description="Probes for load balancers and o
 
 
 class HealthSchema(Schema):
-    status = fields.String(required=True, metadata={"example": "ok"})
+    status = fields.String(required=True, validate=validate.OneOf(["ok"]))
 
 
 @blp.route("/healthz")

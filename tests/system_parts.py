@@ -48,6 +48,18 @@ PARTS: dict[str, Part] = {
         folders=("/usr/lib/postgresql/*/bin",),
     ),
     "runuser": Part("util-linux", "runs the private cluster as the postgres user under root"),
+    "chromium": Part(
+        "chromium",
+        "the real browser that the Swagger UI test drives (through Playwright, from .venv)",
+    ),
+    "node": Part(
+        "nodejs",
+        "runs the TypeScript tools of web/ and the web client against a served instance",
+    ),
+    "npm": Part(
+        "npm",
+        "installs web/'s pinned TypeScript tools (npm ci; Node.js packages may bundle it)",
+    ),
     "docker-compose": Part(
         "docker-compose",
         "a second validation of docker-compose.yml with Compose's own parser",

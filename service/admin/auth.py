@@ -26,9 +26,10 @@ SECURITY_SCHEME_SPEC = {
     "type": "http",
     "scheme": "bearer",
     "description": (
-        "An API key, sent as `Authorization: Bearer <key>`. Create one with "
-        "`flask --app service keys create --role editor --name NAME`. Editors write content; "
-        "admins also manage keys."
+        "An API key, sent as `Authorization: Bearer <key>`. In Swagger UI, paste the key "
+        "alone (`bck_...`): it adds `Bearer ` itself (a pasted `Bearer ` prefix is accepted "
+        "too). Create one with `flask --app service keys create --role editor --name NAME`. "
+        "Editors write content; admins also manage keys."
     ),
 }
 REALM = "backcare"
@@ -69,6 +70,11 @@ class AdminBlueprint(Blueprint):
         header = request.headers.get("Authorization", "")
         scheme, _, secret = header.partition(" ")
         secret = secret.strip()
+        # Swagger UI adds "Bearer " itself: a key pasted with its own prefix arrives as
+        # "Bearer Bearer <key>". The intent is plain, so take the key.
+        again, _, rest = secret.partition(" ")
+        if again.lower() == "bearer" and rest.strip():
+            secret = rest.strip()
         if scheme.lower() != "bearer" or not secret:
             return _unauthorized(
                 "This endpoint needs an API key, sent as 'Authorization: Bearer <key>'.",
@@ -137,29 +143,61 @@ class AdminBlueprint(Blueprint):
         `-gz` to it) names the same version, and the 412 says what to do.
         """
         _get_etag_ctx()["etag_checked"] = True
-        if not _matches(request.if_match, self._generate_etag(etag_data)):
+        if not _matches(request.headers.get("If-Match", ""), self._generate_etag(etag_data)):
             raise self._stale(etag_data)
 
     def check_fresh_if_given(self, state: dict[str, Any]) -> None:
         """As `check_etag`, for actions (POST) where If-Match is optional."""
-        if request.if_match and not _matches(request.if_match, self._generate_etag(state)):
+        sent = request.headers.get("If-Match", "")
+        if sent.strip() and not _matches(sent, self._generate_etag(state)):
             raise self._stale(state)
 
     def _check_not_modified(self, etag: str) -> None:
-        if request.method in ("GET", "HEAD") and _matches(request.if_none_match, etag):
+        if request.method in ("GET", "HEAD") and _matches_etags(request.if_none_match, etag):
             raise NotModified
 
     def _stale(self, state: dict[str, Any]) -> PreconditionFailed:
         etag = self._generate_etag(state)
+        sent = request.headers.get("If-Match", "").strip()
+        if len(sent) > MAX_QUOTED:
+            sent = sent[:MAX_QUOTED] + "..."
         return PreconditionFailed(
             description=(
-                f'The item changed since you read it: its ETag is now "{etag}". '
-                "GET it again, reapply your change and retry with the new ETag."
+                f"If-Match received: {sent}; the item's current ETag: {etag}. They differ, "
+                "so the item changed since you read it (or the value is not its ETag): GET it "
+                "again, reapply your change and retry with the current ETag."
             )
         )
 
 
-def _matches(tags: ETags, etag: str) -> bool:
+# How much of a non-matching If-Match a 412 quotes back.
+MAX_QUOTED = 200
+
+
+def if_match_tags(header: str) -> list[str]:
+    """The ETags an If-Match header names, as people send them.
+
+    Besides the standard form (`"abc"`, `"abc", "def"`), the bare value (`abc`, as the `etag`
+    field of an admin answer shows it) and the quotes escaped as in JSON (`\"abc\"`, as a
+    copy from a JSON view gives it) are accepted. Weak tags (`W/"abc"`) never match.
+    """
+    tags = []
+    for part in header.split(","):
+        tag = part.strip().replace('\\"', '"')
+        if tag.startswith("W/"):
+            continue
+        tag = tag.removeprefix('"').removesuffix('"').strip()
+        if tag:
+            tags.append(tag)
+    return tags
+
+
+def _matches(header: str, etag: str) -> bool:
+    """If-Match names the current version (`*`, or the ETag, or its gzipped variant)."""
+    return any(tag == "*" or tag.removesuffix("-gz") == etag for tag in if_match_tags(header))
+
+
+def _matches_etags(tags: ETags, etag: str) -> bool:
     # werkzeug parses an empty quoted tag ("") as None: it matches nothing.
     return tags.star_tag or any(
         tag is not None and tag.removesuffix("-gz") == etag

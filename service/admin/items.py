@@ -50,7 +50,9 @@ class AdminView:
 
     @property
     def etag(self) -> str:
-        return f'"{state_hash(self.item)}"'
+        # Bare, not quoted as in the ETag header: a JSON view shows a quoted value as
+        # "\"...\"", and a copy of that into If-Match would not match.
+        return state_hash(self.item) or ""
 
 
 def view_of(session: Session, collection: Collection, row: Any) -> AdminView:

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, request
 
-from service import db
+from service import db, examples
 from service.admin import audit, bundle, items, keys, reviews
 from service.admin.auth import SECURITY_SCHEME, SECURITY_SCHEME_SPEC, AdminBlueprint, current_actor
 from service.admin.models import ApiKey, Role
@@ -35,16 +35,45 @@ from service.admin.schemas import (
     has_status,
 )
 from service.api import Api
-from service.catalogue import COLLECTIONS, Collection
+from service.catalogue import COLLECTIONS, Collection, singular, with_article, words
 from service.config import Settings
 from service.content.i18n import use_language
 from service.content.models import Status
 from service.content.schemas import LanguageArgsSchema, page_count
 
 
-def _json_body(schema: Any) -> dict[str, Any]:
+def _json_body(schema: Any, example: Any = None) -> dict[str, Any]:
     """OpenAPI for a JSON body the view reads itself (to report every problem at once)."""
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+    media: dict[str, Any] = {"schema": schema}
+    if example is not None:
+        media["example"] = example
+    return {"requestBody": {"required": True, "content": {"application/json": media}}}
+
+
+def _slug_parameter(slug: str | None, description: str) -> dict[str, Any]:
+    parameter: dict[str, Any] = {
+        "in": "path",
+        "name": "slug",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string", "minLength": 1},
+    }
+    if slug is not None:
+        parameter["example"] = slug
+    return parameter
+
+
+OPTIONAL_IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "description": (
+        "Optional: the ETag of the version you checked (the `etag` field of GET's answer, with "
+        "or without quotes). When sent, the action happens only if the item is still that "
+        "version (412 otherwise). Left empty, it is not checked."
+    ),
+    "schema": {"type": "string"},
+}
 
 
 def _page(found: list[Any], total: int, args: dict[str, Any]) -> dict[str, Any]:
@@ -64,13 +93,21 @@ def _words(identifier: str) -> str:
 def content_blueprint(collection: Collection) -> AdminBlueprint:
     """Create, read, replace, update, delete (and publish) the items of one collection."""
     name, ident = collection.name, collection.ident
-    singular = collection.public.singular if collection.public else ident.removesuffix("s")
-    label = name.replace("-", " ")
+    one = singular(collection)
+    label, a_label = words(name), with_article(words(one))
+    drafts = ", drafts included" if has_status(collection) else ""
+    target = examples.target_slug(collection)
+    item_path = [_slug_parameter(target, f"The slug of one of the {label}")]
+    draft = _slug_parameter(
+        examples.draft_slug(collection),
+        f"The slug of one of the {label} (the example names the draft that the create "
+        "example makes)",
+    )
     blp = AdminBlueprint(
         f"admin_{ident}",
         __name__,
         url_prefix=f"/v1/admin/{name}",
-        description=f"Editors: {label}, drafts included. Every write is audited.",
+        description=f"Editors: {label}{drafts}. Every write is audited.",
     )
     item_schema = ADMIN_ITEM_SCHEMAS[name]
     args_schema = AdminContentArgsSchema if has_status(collection) else AdminSourceArgsSchema
@@ -82,8 +119,8 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
 
     @blp.route("", methods=["GET"], endpoint="list")
     @blp.doc(
-        operationId=f"admin_list_{ident}",
-        summary=f"List {label}, drafts included",
+        operationId=f"admin_list_{name}",
+        summary=f"List {label}{drafts}",
         description="A page of items in slug order, each with its ETag.",
     )
     @blp.arguments(args_schema, location="query")
@@ -95,14 +132,15 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
     @blp.route("", methods=["POST"], endpoint="create")
     @blp.etag
     @blp.doc(
-        operationId=f"admin_create_{singular}",
-        summary=f"Create a {_words(singular)}",
+        operationId=f"admin_create_{one}",
+        summary=f"Create {a_label}",
         description=(
             "The body is the item in bundle shape. Every problem is reported at once with its "
             "path; a slug in use is a 409. `status` defaults to `published`, which needs "
-            "`last_reviewed` and `reviewed_by`: send `status: draft` to start a draft."
+            "`last_reviewed` and `reviewed_by`: send `status: draft` to start a draft. The "
+            "example creates a draft copy of a seeded item under a new slug."
         ),
-        **_json_body(collection.input_schema),
+        **_json_body(collection.input_schema, examples.create_body(collection)),
     )
     @blp.response(201, item_schema)
     @blp.alt_response(409, response="CONFLICT")
@@ -113,29 +151,29 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
         session.commit()
         return respond(row)
 
-    @blp.route("/<string:slug>", methods=["GET"], endpoint="get")
+    @blp.route("/<string:slug>", methods=["GET"], endpoint="get", parameters=item_path)
     @blp.etag
     @blp.doc(
-        operationId=f"admin_get_{singular}",
-        summary=f"Get a {_words(singular)}, drafts included",
-        description="The item in bundle shape under `item`; send its ETag in If-Match to change "
-        "it.",
+        operationId=f"admin_get_{one}",
+        summary=f"Get {a_label}{drafts}",
+        description="The item in bundle shape under `item`; send its `etag` in If-Match to "
+        "change it.",
     )
     @blp.response(200, item_schema)
     @blp.alt_response(404, response="NOT_FOUND")
     def get_item(slug: str) -> items.AdminView:
         return respond(items.get_item(db.session(), collection, slug))
 
-    @blp.route("/<string:slug>", methods=["PUT"], endpoint="replace")
+    @blp.route("/<string:slug>", methods=["PUT"], endpoint="replace", parameters=item_path)
     @blp.etag
     @blp.doc(
-        operationId=f"admin_replace_{singular}",
-        summary=f"Replace a {_words(singular)}",
+        operationId=f"admin_replace_{one}",
+        summary=f"Replace {a_label}",
         description=(
             "The whole item in bundle shape (fields left out take their defaults). Needs "
             "If-Match: 428 without it, 412 when someone changed the item since you read it."
         ),
-        **_json_body(collection.input_schema),
+        **_json_body(collection.input_schema, examples.replace_body(collection)),
     )
     @blp.response(200, item_schema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -148,16 +186,16 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
         session.commit()
         return respond(row)
 
-    @blp.route("/<string:slug>", methods=["PATCH"], endpoint="update")
+    @blp.route("/<string:slug>", methods=["PATCH"], endpoint="update", parameters=item_path)
     @blp.etag
     @blp.doc(
-        operationId=f"admin_update_{singular}",
-        summary=f"Change some fields of a {_words(singular)}",
+        operationId=f"admin_update_{one}",
+        summary=f"Change some fields of {a_label}",
         description=(
             "Each field sent replaces that field (a list is replaced whole); the others stay. "
             "The result is validated as a whole item. Needs If-Match, as PUT does."
         ),
-        **_json_body(PATCH_SCHEMAS[name]),
+        **_json_body(PATCH_SCHEMAS[name], examples.patch_body(collection)),
     )
     @blp.response(200, item_schema)
     @blp.alt_response(404, response="NOT_FOUND")
@@ -170,11 +208,12 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
         session.commit()
         return respond(row)
 
-    @blp.route("/<string:slug>", methods=["DELETE"], endpoint="delete")
+    @blp.route("/<string:slug>", methods=["DELETE"], endpoint="delete", parameters=item_path)
     @blp.etag
+    @blp.parameter(draft)
     @blp.doc(
-        operationId=f"admin_delete_{singular}",
-        summary=f"Delete a {_words(singular)}",
+        operationId=f"admin_delete_{one}",
+        summary=f"Delete {a_label}",
         description=(
             "Leaves a tombstone so that caches learn of it. 409 while other items still refer "
             "to it. Needs If-Match, as PUT does."
@@ -191,19 +230,22 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
         session.commit()
 
     if has_status(collection):
-        _status_routes(blp, collection, singular, respond)
+        _status_routes(blp, collection, respond, draft)
     if collection.public is not None:
-        _preview_route(blp, collection, singular)
+        _preview_route(blp, collection, item_path)
     return blp
 
 
-def _preview_route(blp: AdminBlueprint, collection: Collection, singular: str) -> None:
+def _preview_route(
+    blp: AdminBlueprint, collection: Collection, parameters: list[dict[str, Any]]
+) -> None:
     assert collection.public is not None
+    one = singular(collection)
 
-    @blp.route("/<string:slug>/preview", methods=["GET"], endpoint="preview")
+    @blp.route("/<string:slug>/preview", methods=["GET"], endpoint="preview", parameters=parameters)
     @blp.doc(
-        operationId=f"admin_preview_{singular}",
-        summary=f"Preview a {_words(singular)} as the apps will show it",
+        operationId=f"admin_preview_{one}",
+        summary=f"Preview {with_article(words(one))} as the apps will show it",
         description=(
             "The public detail of the item, drafts included, in the language asked for. "
             "Related items that are drafts stay out of it, as they will in the public API."
@@ -219,8 +261,11 @@ def _preview_route(blp: AdminBlueprint, collection: Collection, singular: str) -
 
 
 def _status_routes(
-    blp: AdminBlueprint, collection: Collection, singular: str, respond: Any
+    blp: AdminBlueprint, collection: Collection, respond: Any, draft: dict[str, Any]
 ) -> None:
+    one = singular(collection)
+    a_label = with_article(words(one))
+
     def change(slug: str, status: Status) -> items.AdminView:
         session = db.session()
         row = items.get_item(session, collection, slug, lock=True)
@@ -230,11 +275,12 @@ def _status_routes(
         view: items.AdminView = respond(row)
         return view
 
-    @blp.route("/<string:slug>/publish", methods=["POST"], endpoint="publish")
+    @blp.route("/<string:slug>/publish", methods=["POST"], endpoint="publish", parameters=[draft])
     @blp.etag
+    @blp.parameter(OPTIONAL_IF_MATCH)
     @blp.doc(
-        operationId=f"admin_publish_{singular}",
-        summary=f"Publish a {_words(singular)}",
+        operationId=f"admin_publish_{one}",
+        summary=f"Publish {a_label}",
         description=(
             "The public API shows it from now on. 422 unless the item has a review date "
             "(`last_reviewed`). If-Match is optional: send it to publish only the version "
@@ -248,11 +294,14 @@ def _status_routes(
     def publish(slug: str) -> items.AdminView:
         return change(slug, Status.PUBLISHED)
 
-    @blp.route("/<string:slug>/unpublish", methods=["POST"], endpoint="unpublish")
+    @blp.route(
+        "/<string:slug>/unpublish", methods=["POST"], endpoint="unpublish", parameters=[draft]
+    )
     @blp.etag
+    @blp.parameter(OPTIONAL_IF_MATCH)
     @blp.doc(
-        operationId=f"admin_unpublish_{singular}",
-        summary=f"Unpublish a {_words(singular)}",
+        operationId=f"admin_unpublish_{one}",
+        summary=f"Unpublish {a_label}",
         description=(
             "Back to draft: the public API stops showing it and a tombstone tells caches. "
             "If-Match is optional."
@@ -275,7 +324,7 @@ def catalogue_blueprint() -> AdminBlueprint:
     )
 
     @blp.route("/import", methods=["POST"])
-    @blp.doc(operationId="admin_import", **_json_body(BundleSchema))
+    @blp.doc(operationId="admin_import", **_json_body(BundleSchema, examples.bundle_body()))
     @blp.arguments(ImportArgsSchema, location="query")
     @blp.response(200, ImportSummarySchema)
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
@@ -382,7 +431,7 @@ def keys_blueprint() -> AdminBlueprint:
 
     @blp.route("", methods=["POST"])
     @blp.doc(operationId="admin_create_key")
-    @blp.arguments(ApiKeyCreateSchema)
+    @blp.arguments(ApiKeyCreateSchema, example=examples.NEW_KEY)
     @blp.response(201, NewApiKeySchema)
     def create_key(data: dict[str, Any]) -> dict[str, Any]:
         """Create an API key

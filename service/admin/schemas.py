@@ -72,8 +72,13 @@ def _patch_schema(collection: Collection) -> type[ma.Schema]:
     return type(f"{_model_name(collection)}PatchSchema", (base,), optional)
 
 
+COLLECTION_NAMES = [c.name for c in COLLECTIONS]
+# What the audit log names: the content collections, and API keys.
+AUDITED = [*COLLECTION_NAMES, "api_keys"]
+
+
 class AdminItemSchema(Schema):
-    collection = fields.String(required=True)
+    collection = fields.String(required=True, validate=validate.OneOf(COLLECTION_NAMES))
     slug = fields.String(required=True)
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
@@ -85,7 +90,8 @@ class AdminItemSchema(Schema):
     etag = fields.String(
         required=True,
         metadata={
-            "description": "The item's ETag, as sent in the ETag header; send it in If-Match"
+            "description": "The item's ETag (the ETag header's value without its quotes): "
+            "send it in If-Match, with or without the quotes, to change this version"
         },
     )
 
@@ -177,7 +183,7 @@ class AuditEntrySchema(Schema):
     at = fields.DateTime(required=True)
     key_id = fields.Integer(allow_none=True, required=True)
     key_name = fields.String(required=True)
-    collection = fields.String(required=True)
+    collection = fields.String(required=True, validate=validate.OneOf(AUDITED))
     slug = fields.String(required=True)
     action = fields.Enum(Action, by_value=True, required=True)
     before_hash = fields.String(allow_none=True, required=True)
@@ -189,7 +195,7 @@ class AuditEntrySchema(Schema):
 
 
 class AuditArgsSchema(PageArgsSchema):
-    collection = fields.String(validate=validate.Length(min=1, max=32))
+    collection = fields.String(validate=validate.OneOf(AUDITED))
     slug = fields.String(validate=validate.Length(min=1, max=80))
     action = fields.Enum(Action, by_value=True)
     key_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
@@ -209,7 +215,9 @@ class ReviewArgsSchema(PageArgsSchema):
 
 
 class ReviewDueSchema(Schema):
-    collection = fields.String(required=True)
+    collection = fields.String(
+        required=True, validate=validate.OneOf([c.name for c in COLLECTIONS if has_status(c)])
+    )
     slug = fields.String(required=True)
     status = fields.Enum(Status, by_value=True, required=True)
     last_reviewed = fields.Date(allow_none=True, required=True)

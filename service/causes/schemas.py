@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from service.causes.models import Cause, CauseCategory
-from service.content.inputs import BundleItemSchema, text, text_list
+from service.content.inputs import BundleItemSchema, flag, text, text_list
 from service.content.schemas import (
     DetailMixin,
     ItemSchema,
@@ -63,5 +63,5 @@ class CauseInSchema(BundleItemSchema):
     summary = text()
     explanation = text(10000)
     prevention = text_list()
-    needs_professional = fields.Boolean(load_default=False)
+    needs_professional = flag()
     category = fields.Enum(CauseCategory, by_value=True, required=True)

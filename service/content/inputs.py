@@ -77,6 +77,19 @@ def translation_problems(
     return problems
 
 
+class Flag(fields.Boolean):
+    """A JSON boolean and nothing else: 0, 1 or "yes" in a body is a client bug to report."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+def flag(**kwargs: Any) -> Flag:
+    return Flag(load_default=False, **kwargs)
+
+
 class Tag(fields.String):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(validate=[validate.Length(min=1, max=80), slug_validator], **kwargs)
@@ -120,6 +133,13 @@ class BundleItemSchema(Schema):
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field[Any]) -> None:
+        # A whole number in a JSON body is a JSON integer: 2.5 (or 1e-42) for a count of
+        # seconds is a client bug to report, not a number to round.
+        if isinstance(field_obj, fields.Integer):
+            field_obj.strict = True
+        super().on_bind_field(field_name, field_obj)
 
     @ma.validates_schema
     def _check_ranges(self, data: dict[str, Any], **_kwargs: Any) -> None:

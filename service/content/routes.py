@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from service import db
+from service import db, examples
 from service.api import Blueprint
-from service.catalogue import COLLECTIONS, Collection
+from service.catalogue import COLLECTIONS, Collection, words
 from service.content.i18n import use_language
 from service.content.models import ContentMixin
 from service.content.queries import Page, get_published, list_page
@@ -33,12 +33,12 @@ def read_blueprint(collection: Collection) -> Blueprint:
         use_language([item], args.get("lang"))
         return item
 
-    list_items.__doc__ = f"""List published {plural.replace("-", " ")}
+    list_items.__doc__ = f"""List published {words(plural)}
 
     A page of items in a stable order. Filters combine: an item must match all of them.
     `total` counts every matching item across pages.
     """
-    get_item.__doc__ = f"""Get one {singular.replace("_", " ")} by slug
+    get_item.__doc__ = f"""Get one {words(singular)} by slug
 
     Everything a screen needs in one call, with related items embedded. 404 for an unknown
     or unpublished slug.
@@ -50,7 +50,14 @@ def read_blueprint(collection: Collection) -> Blueprint:
             )
         )
     )
-    blp.route("/<string:slug>", endpoint="detail")(
+    slug_parameter: dict[str, Any] = {
+        "in": "path",
+        "name": "slug",
+        "description": f"The slug of one of the published {words(plural)}",
+    }
+    if (published := examples.published_slug(collection)) is not None:
+        slug_parameter["example"] = published
+    blp.route("/<string:slug>", endpoint="detail", parameters=[slug_parameter])(
         cacheable(blp, f"get_{singular}")(
             blp.arguments(LanguageArgsSchema, location="query")(
                 blp.response(200, api.detail_schema, headers=CACHE_HEADERS)(get_item)
@@ -76,7 +83,7 @@ def cacheable(blp: Blueprint, operation_id: str) -> Callable[[Any], Any]:
     def decorate(view: Any) -> Any:
         view = blp.alt_response(304, description="Not modified: the ETag is still current")(view)
         # Not blp.doc(parameters=...): that would replace the documented query parameters.
-        view = blp.header_parameter(
+        view = blp.parameter(
             {
                 "in": "header",
                 "name": "If-None-Match",

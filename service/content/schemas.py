@@ -110,7 +110,9 @@ class LanguageArgsSchema(Schema):
             LANGUAGE_PATTERN, error="Not a language tag such as 'en' or 'es'."
         ),
         metadata={
-            "description": "Language of the text; wins over Accept-Language. Falls back to English."
+            "description": "Language of the text, such as `en` or `es`; wins over "
+            "Accept-Language. A language an item has no translation in falls back to English.",
+            "example": "en",
         },
     )
 

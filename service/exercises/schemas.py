@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.content.inputs import BundleItemSchema, count, refs, text, text_list
+from service.content.inputs import BundleItemSchema, count, flag, refs, text, text_list
 from service.content.schemas import (
     CauseRefSchema,
     DetailMixin,
@@ -61,7 +61,7 @@ class ExerciseInSchema(BundleItemSchema):
     repetitions_max = count(0, 100)
     hold_seconds_min = count()
     hold_seconds_max = count()
-    per_side = fields.Boolean(load_default=False)
+    per_side = flag()
     difficulty = fields.Enum(Difficulty, by_value=True, required=True)
     muscles = text_list()
     body_areas = fields.List(fields.String(validate=validate.OneOf(BODY_AREAS)), load_default=list)

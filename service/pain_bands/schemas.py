@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.content.inputs import BundleItemSchema, text
+from service.content.inputs import BundleItemSchema, flag, text
 from service.content.models import Urgency
 from service.content.schemas import DetailMixin, ItemSchema, ListArgsSchema, Text
 from service.pain_bands.models import PainBand
@@ -47,4 +47,4 @@ class PainBandInSchema(BundleItemSchema):
     min_level = fields.Integer(required=True, validate=LEVEL)
     max_level = fields.Integer(required=True, validate=LEVEL)
     urgency = fields.Enum(Urgency, by_value=True, required=True)
-    gentle_only = fields.Boolean(load_default=False)
+    gentle_only = flag()

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, current_app
 
+from service import examples
 from service.api import Blueprint
 from service.content.cache import LRU
 from service.recommendations.schemas import RecommendationRequestSchema, RecommendationSchema
@@ -26,7 +27,10 @@ blp = Blueprint(
 
 @blp.route("", methods=["POST"])
 @blp.doc(operationId="recommend")
-@blp.arguments(RecommendationRequestSchema)
+@blp.arguments(
+    RecommendationRequestSchema,
+    example=examples.recommendation_body(set(RecommendationRequestSchema().fields)),
+)
 @blp.response(200, RecommendationSchema)
 def recommend(data: dict[str, Any]) -> Response:
     """Get advice for a sore back

@@ -9,9 +9,12 @@ from marshmallow import fields, validate
 
 from service.content.models import Trend
 from service.content.schemas import Schema, Slug
+from service.exercises.models import Difficulty
 from service.recommendations.engine import Level
 from service.recommendations.services import unknown_slugs
 from service.recommendations.state import rules_now
+from service.remedies.models import RemedyKind
+from service.stretches.models import Intensity
 
 INPUTS = ["symptoms", "risk_factors", "age", "pain_level", "trend", "hours_since_onset"]
 
@@ -154,7 +157,11 @@ class LikelyCauseSchema(Schema):
 class SuggestionSchema(Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
-    level = fields.String(required=True, metadata={"description": "Intensity or difficulty"})
+    level = fields.String(
+        required=True,
+        validate=validate.OneOf([m.value for m in (*Intensity, *Difficulty)]),
+        metadata={"description": "Intensity (stretches) or difficulty (exercises)"},
+    )
     why = fields.String(required=True)
     helps_with = fields.List(fields.String(), required=True)
     seconds = fields.Integer(
@@ -178,7 +185,7 @@ class AvoidSchema(Schema):
 class RecoveryStepSchema(Schema):
     slug = fields.String(required=True)
     name = fields.String(required=True)
-    kind = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf([m.value for m in RemedyKind]))
     timing = fields.String(required=True)
     start_hour = fields.Integer(allow_none=True, required=True)
     end_hour = fields.Integer(allow_none=True, required=True)

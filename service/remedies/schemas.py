@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.content.inputs import BundleItemSchema, count, refs, text, text_list
+from service.content.inputs import BundleItemSchema, count, flag, refs, text, text_list
 from service.content.schemas import (
     CauseRefSchema,
     DetailMixin,
@@ -86,9 +86,9 @@ class RemedyInSchema(BundleItemSchema):
     end_hour = count(0, 24 * 365)
     timing = text(1000)
     recovery_order = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000))
-    not_recommended = fields.Boolean(load_default=False)
-    only_with_exercise = fields.Boolean(load_default=False)
-    leads_advice = fields.Boolean(load_default=False)
+    not_recommended = flag()
+    only_with_exercise = flag()
+    leads_advice = flag()
     evidence_note = fields.String(
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=2000)
     )

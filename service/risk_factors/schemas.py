@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.content.inputs import BundleItemSchema, Ref, count, text
+from service.content.inputs import BundleItemSchema, Ref, count, flag, text
 from service.content.models import Urgency
 from service.content.schemas import (
     CauseRefSchema,
@@ -80,7 +80,7 @@ class RiskFactorInSchema(BundleItemSchema):
     )
     reason = text(1000)
     urgency = fields.Enum(Urgency, by_value=True, required=True)
-    gentle_only = fields.Boolean(load_default=False)
+    gentle_only = flag()
     age_under = count(1, 120)
     age_over = count(0, 119)
     display_order = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.content.inputs import BundleItemSchema, Ref, text
+from service.content.inputs import BundleItemSchema, Ref, flag, text
 from service.content.schemas import (
     DetailMixin,
     ItemSchema,
@@ -56,8 +56,8 @@ class RoutineQueryArgsSchema(ListArgsSchema):
 
 class RoutineStepInSchema(Schema):
     stretch = Ref(required=True)
-    seconds = fields.Integer(required=True, validate=validate.Range(min=1, max=3600))
-    per_side = fields.Boolean(load_default=False)
+    seconds = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=3600))
+    per_side = flag()
     notes = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
     translations = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.content.inputs import BundleItemSchema, Ref, count, refs, text, text_list
+from service.content.inputs import BundleItemSchema, Ref, count, flag, refs, text, text_list
 from service.content.schemas import (
     CauseRefSchema,
     DetailMixin,
@@ -107,7 +107,7 @@ class StretchInSchema(BundleItemSchema):
     breaths_max = count(0, 100)
     repetitions_min = count(0, 100)
     repetitions_max = count(0, 100)
-    per_side = fields.Boolean(load_default=False)
+    per_side = flag()
     routine_seconds = fields.Integer(required=True, validate=validate.Range(min=1, max=3600))
     intensity = fields.Enum(Intensity, by_value=True, required=True)
     body_areas = fields.List(fields.String(validate=validate.OneOf(BODY_AREAS)), load_default=list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.content.inputs import BundleItemSchema, Ref, count, text
+from service.content.inputs import BundleItemSchema, Ref, count, flag, text
 from service.content.models import Trend
 from service.content.schemas import (
     CauseRefSchema,
@@ -81,7 +81,7 @@ class SymptomInSchema(BundleItemSchema):
         load_default=None, allow_none=True, validate=validate.Length(min=1, max=1000)
     )
     group = fields.Enum(SymptomGroup, by_value=True, required=True)
-    red_flag = fields.Boolean(load_default=False)
+    red_flag = flag()
     urgency = fields.Enum(Urgency, by_value=True, load_default=Urgency.SELF_CARE)
     display_order = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000))
     implied_after_hours = count(1, 24 * 365)

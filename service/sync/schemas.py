@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from service.catalogue import COLLECTIONS
 from service.content.schemas import LanguageArgsSchema, Schema
 
 
@@ -24,7 +25,9 @@ class SyncArgsSchema(LanguageArgsSchema):
 
 
 class SyncItemSchema(Schema):
-    collection = fields.String(required=True)
+    collection = fields.String(
+        required=True, validate=validate.OneOf([c.name for c in COLLECTIONS if c.public])
+    )
     slug = fields.String(required=True)
     version = fields.Integer(
         required=True, metadata={"description": "Content version of the change"}
@@ -36,7 +39,9 @@ class SyncItemSchema(Schema):
 
 
 class SyncDeletedSchema(Schema):
-    collection = fields.String(required=True)
+    collection = fields.String(
+        required=True, validate=validate.OneOf([c.name for c in COLLECTIONS])
+    )
     slug = fields.String(required=True)
     deleted_at = fields.DateTime(required=True)
     reason = fields.String(required=True, validate=validate.OneOf(["deleted", "unpublished"]))

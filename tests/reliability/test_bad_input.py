@@ -295,3 +295,34 @@ def test_the_snapshot_sees_a_write(
     after = snapshot()
     assert after["faqs"] == before["faqs"] + 1
     assert after["content_state.version"] > before["content_state.version"]
+
+
+def _flags(schema: Any) -> list[str]:
+    from marshmallow import fields
+
+    return [name for name, f in schema().fields.items() if isinstance(f, fields.Boolean)]
+
+
+@pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
+def test_a_flag_in_a_body_must_be_a_json_boolean(
+    editor: FlaskClient, seed_bundle: dict[str, Any], value: Any
+) -> None:
+    """Every yes/no field of every collection: 0, 1 or a string is a 422, nothing written."""
+    from service.catalogue import COLLECTIONS
+    from service.content.inputs import Flag
+
+    checked = 0
+    for collection in COLLECTIONS:
+        flags = _flags(collection.input_schema)
+        schema = collection.input_schema()
+        assert all(isinstance(schema.fields[name], Flag) for name in flags), collection.name
+        items = seed_bundle.get(collection.name) or []
+        if not flags or not items:
+            continue
+        item = {**items[0], "slug": f"flag-test-{checked}", "status": "draft"}
+        for name in flags:
+            response = editor.post(f"/v1/admin/{collection.name}", json={**item, name: value})
+            body = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY)
+            assert name in json.dumps(body["errors"]), (collection.name, name, body)
+            checked += 1
+    assert checked >= 8
