@@ -57,7 +57,7 @@ fmt: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy service
+	$(BIN)/mypy service gunicorn_worker.py
 
 ## Rewrite openapi.yaml from what the service generates.
 openapi: install
