@@ -395,6 +395,19 @@ def test_unknown_paths_and_methods_spend_the_budget(app: Flask) -> None:
     assert client.get("/metrics").status_code == 200
 
 
+def test_apps_sharing_a_counters_file_share_one_budget(app: Flask, tmp_path: Any) -> None:
+    """What gunicorn's workers do: each process its own app, one file of counters."""
+    shared = {"ratelimit_enabled": True, "ratelimit_public": "4/minute"}
+    path = str(tmp_path / "counters.sqlite")
+    one = make_app(app, **shared, ratelimit_file=path).test_client()
+    two = make_app(app, **shared, ratelimit_file=path).test_client()
+    statuses = [client.get("/v1/faqs").status_code for client in (one, two) * 3]
+    assert statuses == [200] * 4 + [429] * 2
+    # A separate file is a separate budget (another instance, counted on its own).
+    other = make_app(app, **shared, ratelimit_file=str(tmp_path / "other.sqlite"))
+    assert other.test_client().get("/v1/faqs").status_code == 200
+
+
 _SERIES = re.compile(r'^backcare_http_requests_total\{endpoint="([^"]*)",method="([^"]*)",status')
 
 
