@@ -1,7 +1,7 @@
 # Small, non-root image that serves the API with gunicorn.
 FROM python:3.11-slim AS build
 WORKDIR /app
-COPY pyproject.toml constraints.txt README.md ./
+COPY pyproject.toml constraints.txt README.md gunicorn_worker.py ./
 COPY service ./service
 RUN pip install --no-cache-dir --prefix=/install -c constraints.txt .
 

@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FLASK := $(BIN)/flask --app service
 
-.PHONY: install system-parts web-packages run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration bench fuzz audit clean
+.PHONY: install system-parts web-packages run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration bench bench-workers fuzz audit clean
 
 install: $(STAMP)
 
@@ -73,7 +73,7 @@ fmt: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy service
+	$(BIN)/mypy service gunicorn_worker.py
 
 ## Rewrite openapi.yaml from what the service generates.
 openapi: install
@@ -89,6 +89,13 @@ migration: install
 bench: install
 	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## gunicorn's sync workers against the gevent workers `make run` uses, on SQLite and PostgreSQL:
+## throughput of normal requests, and a normal client's answers while slow clients trickle.
+## Writes its tables to docs/performance.md.
+bench-workers: install
+	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python bench/workers.py $(BENCH_ARGS)
 
 ## Fuzz the service under gunicorn with schemathesis: every operation, every check,
 ## FUZZ_EXAMPLES examples each, on a fresh database (FUZZ_BACKEND=postgresql or sqlite).

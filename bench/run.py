@@ -353,7 +353,8 @@ def main() -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     report += [
         f"Measured {now} on {machine}; PostgreSQL on loopback; gunicorn with `gunicorn.conf.py` "
-        f"({args.workers} sync workers) for both the service and the ceiling; wrk with "
+        f"({args.workers} workers of its worker class) for both the service and the ceiling; "
+        "wrk with "
         f"{args.connections} connections, {args.threads} threads, {args.duration} s per run, "
         f"{args.rounds} rounds interleaved with the ceiling; figures are medians of the rounds.",
         "",

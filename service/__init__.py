@@ -70,7 +70,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
 
     db.init_app(app, settings.database_url, echo=settings.sql_echo)
     errors.register(app)
-    bodies.init_app(app)
+    bodies.init_app(
+        app,
+        body_timeout=settings.body_timeout,
+        max_body=settings.max_content_length,
+        max_large_body=settings.max_import_length,
+    )
     observability.init_app(app)
     headers.init_app(app, settings)
     limits.init_app(app, settings)

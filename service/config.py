@@ -29,6 +29,8 @@ VARIABLES = frozenset(
         "GZIP_MIN_SIZE",
         "CACHE_MAX_AGE",
         "PROXY_HOPS",
+        "BODY_TIMEOUT",
+        "RATELIMIT_FILE",
         # Read by gunicorn.conf.py and prometheus_client.
         "WEB_CONCURRENCY",
         "GUNICORN_TIMEOUT",
@@ -117,6 +119,10 @@ class Settings:
     gzip_min_size: int = 1024
     cache_max_age: int = 300
     proxy_hops: int = 0
+    # Seconds a client has to send a request body, plus one per MiB.
+    body_timeout: int = 10
+    # SQLite file the worker processes of one instance count rate limits in (without Redis).
+    ratelimit_file: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -150,4 +156,6 @@ class Settings:
             gzip_min_size=_int(env, "GZIP_MIN_SIZE", 1024, 0, 10_485_760),
             cache_max_age=_int(env, "CACHE_MAX_AGE", 300, 0, 86_400),
             proxy_hops=_int(env, "PROXY_HOPS", 0, 0, 5),
+            body_timeout=_int(env, "BODY_TIMEOUT", 10, 1, 3600),
+            ratelimit_file=env.get("RATELIMIT_FILE", "").strip() or None,
         )

@@ -77,7 +77,13 @@ def _admin_write() -> bool:
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    kwargs: dict[str, Any] = {"echo": echo, "json_serializer": _json_dumps}
+    # A failed statement's error (logged with its traceback) must not carry its parameters:
+    # they hold key hashes, editors' text, whatever a client sent.
+    kwargs: dict[str, Any] = {
+        "echo": echo,
+        "json_serializer": _json_dumps,
+        "hide_parameters": True,
+    }
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, **kwargs)
 
@@ -159,6 +165,7 @@ class Database:
             self._autocommit = sa.create_engine(
                 self.engine.url,
                 isolation_level="AUTOCOMMIT",
+                hide_parameters=True,
                 pool_size=2,
                 max_overflow=4,
                 pool_reset_on_return=None,

@@ -1,12 +1,17 @@
-"""Response headers every answer gets: security headers, CORS for configured origins, gzip."""
+"""Response headers every answer gets: security headers, CORS for configured origins, gzip,
+and redirects that never point off the site."""
 
 from __future__ import annotations
 
 import gzip
+from http import HTTPStatus
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, json, request
+from werkzeug.routing import RequestRedirect
 
 from service.config import Settings
+from service.errors import PROBLEM_JSON
 
 COMPRESSIBLE = {
     "application/json",
@@ -84,9 +89,48 @@ def _gzip(response: Response, min_size: int) -> None:
         response.headers["ETag"] = etag[:-1] + '-gz"'
 
 
+def local_reference(location: str) -> str:
+    """`location` as a path on this site: no scheme, no host, one leading slash.
+
+    The Host header is the client's to choose, so an absolute URL built from it (werkzeug's
+    redirects are) can send a browser or a cache anywhere. A path-absolute reference is
+    resolved against the URL the client asked for (RFC 9110, section 10.2.2), so it names the
+    same place on whatever host really served the request. Leading slashes and backslashes are
+    folded into one: `//evil.example` and `/\\evil.example` would name another host again.
+    """
+    parts = urlsplit(location)
+    reference = "/" + parts.path.lstrip("/\\")
+    if parts.query:
+        reference += "?" + parts.query
+    if parts.fragment:
+        reference += "#" + parts.fragment
+    return reference
+
+
+def _redirects(response: Response) -> None:
+    location = response.headers.get("Location")
+    if location is None:
+        return
+    reference = local_reference(location)
+    response.headers["Location"] = reference
+    if isinstance(request.routing_exception, RequestRedirect):
+        # werkzeug's own page (a URL merged of double slashes) is HTML naming the absolute URL.
+        status = response.status_code
+        body = {
+            "type": "about:blank",
+            "title": HTTPStatus(status).phrase,
+            "status": status,
+            "detail": f"This resource is at {reference}; send the request there.",
+            "instance": reference,
+        }
+        response.set_data(json.dumps(body))
+        response.mimetype = PROBLEM_JSON
+
+
 def init_app(app: Flask, settings: Settings) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
+        _redirects(response)
         _security(response)
         _cors(response, settings.cors_origins)
         _gzip(response, settings.gzip_min_size)

@@ -28,6 +28,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # A caller's id is kept only if it is short and plain, so it cannot forge log lines.
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 access_log = logging.getLogger("backcare.access")
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 REQUESTS = Counter(
     "backcare_http_requests_total",
@@ -52,8 +53,17 @@ POOL_SIZE = Gauge(
 )
 
 
+# An API key past its public prefix (bck_ and 8 characters): never written to a log.
+_SECRET = re.compile(r"(bck_[A-Za-z0-9_-]{8})[A-Za-z0-9_-]+")
+
+
+def redact(line: str) -> str:
+    """`line` with the secret part of any API key in it masked."""
+    return _SECRET.sub(r"\1<redacted>", line) if "bck_" in line else line
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line; `extra={"fields": {...}}` adds fields."""
+    """One JSON object per line; `extra={"fields": {...}}` adds fields; keys are masked."""
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
@@ -65,7 +75,14 @@ class JsonFormatter(logging.Formatter):
         entry.update(getattr(record, "fields", {}))
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+        return redact(json.dumps(entry, default=str))
+
+
+class TextFormatter(logging.Formatter):
+    """Plain lines for a terminal; keys are masked as in JSON lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 def configure_logging(level: str, fmt: str) -> None:
@@ -73,7 +90,7 @@ def configure_logging(level: str, fmt: str) -> None:
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -89,6 +106,19 @@ def _pool_figures() -> None:
         POOL_SIZE.set(size())
 
 
+def labels(status: int) -> tuple[str, str, str]:
+    """Method, endpoint and status labels for the current request, from small fixed sets.
+
+    Each distinct set of label values is a time series kept (and scraped) for as long as the
+    process lives, so none may come from what a client chose: the route pattern, never the
+    path; a method the API knows, or "other"; a status code HTTP defines, or "other".
+    """
+    method = request.method if request.method in KNOWN_METHODS else "other"
+    endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
+    code = str(status) if 100 <= status <= 599 else "other"
+    return method, endpoint, code
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
@@ -102,10 +132,9 @@ def init_app(app: Flask) -> None:
         duration = time.perf_counter() - started if started is not None else 0.0
         request_id = g.get("request_id") or uuid.uuid4().hex
         response.headers[REQUEST_ID_HEADER] = request_id
-        # The route pattern, not the raw path, keeps label values few.
-        endpoint = request.url_rule.rule if request.url_rule is not None else "unmatched"
-        REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
-        LATENCY.labels(request.method, endpoint).observe(duration)
+        method, endpoint, status = labels(response.status_code)
+        REQUESTS.labels(method, endpoint, status).inc()
+        LATENCY.labels(method, endpoint).observe(duration)
         _pool_figures()
         if not access_log.isEnabledFor(logging.INFO):
             return response

@@ -26,6 +26,13 @@ def test_limits_and_origins_are_read() -> None:
     assert settings.redis_url == "redis://127.0.0.1:6379/0"
 
 
+def test_body_timeout_and_the_shared_counters_file_are_read() -> None:
+    settings = Settings.from_env({"BODY_TIMEOUT": "3", "RATELIMIT_FILE": "/tmp/x/limits.db"})
+    assert settings.body_timeout == 3
+    assert settings.ratelimit_file == "/tmp/x/limits.db"
+    assert Settings.from_env({}).ratelimit_file is None
+
+
 def test_plain_postgresql_url_uses_psycopg_3() -> None:
     settings = Settings.from_env({"DATABASE_URL": "postgresql://root@127.0.0.1:5432/backcare"})
     assert settings.database_url == "postgresql+psycopg://root@127.0.0.1:5432/backcare"
@@ -46,6 +53,8 @@ def test_plain_postgresql_url_uses_psycopg_3() -> None:
         ({"REDIS_URL": "http://127.0.0.1:6379"}, "REDIS_URL"),
         ({"CORS_ORIGINS": "app.example.com"}, "CORS_ORIGINS"),
         ({"PROXY_HOPS": "-1"}, "PROXY_HOPS"),
+        ({"BODY_TIMEOUT": "0"}, "BODY_TIMEOUT must be between"),
+        ({"BODY_TIMEOUT": "soon"}, "BODY_TIMEOUT must be an integer"),
     ],
 )
 def test_bad_values_are_refused_with_a_clear_message(env: dict[str, str], message: str) -> None:

@@ -80,20 +80,20 @@ class AdminBlueprint(Blueprint):
                 "This endpoint needs an API key, sent as 'Authorization: Bearer <key>'.",
                 invalid_token=False,
             )
-        wait = limits.auth_failures_exhausted()
-        if wait is not None:
-            return problem(
-                http.HTTPStatus.TOO_MANY_REQUESTS,
-                f"Too many failed authentications from this client; wait {wait} seconds.",
-                headers={"Retry-After": str(wait)},
-            )
         session = db.session()
         try:
             key = keys.authenticate(session, secret, utcnow())
         except keys.InvalidKey as error:
-            # Guessing keys is hopeless at 256 bits, but a budget keeps scanners from trying.
-            limits.auth_failure_allowed()
             log.info("refused an API key starting %s: %s", secret[:8], error.detail)
+            # Guessing keys is hopeless at 256 bits, but a budget keeps scanners from trying.
+            # The key is checked first, so a right key gets in whatever wrong ones were sent.
+            wait = limits.auth_failure()
+            if wait is not None:
+                return problem(
+                    http.HTTPStatus.TOO_MANY_REQUESTS,
+                    f"Too many failed authentications from this client; wait {wait} seconds.",
+                    headers={"Retry-After": str(wait)},
+                )
             return _unauthorized(error.detail, invalid_token=True)
         if session.dirty:
             try:

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import current_app, request
 
-from service import db, examples
+from service import bodies, db, examples
 from service.admin import audit, bundle, items, keys, reviews
 from service.admin.auth import SECURITY_SCHEME, SECURITY_SCHEME_SPEC, AdminBlueprint, current_actor
 from service.admin.models import ApiKey, Role
@@ -329,6 +329,7 @@ def catalogue_blueprint() -> AdminBlueprint:
     @blp.response(200, ImportSummarySchema)
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @bodies.large_body
     def import_bundle(args: dict[str, Any]) -> dict[str, Any]:
         """Import a bundle: all or nothing
 

@@ -11,7 +11,7 @@ from marshmallow import fields, validate
 from service.admin.models import Action, Role
 from service.catalogue import COLLECTIONS, Collection
 from service.content.models import ContentMixin, Status, utcnow
-from service.content.schemas import MAX_PAGE, Schema
+from service.content.schemas import MAX_PAGE, Instant, Schema
 
 DEFAULT_REVIEW_HORIZON_DAYS = 30
 
@@ -199,8 +199,8 @@ class AuditArgsSchema(PageArgsSchema):
     slug = fields.String(validate=validate.Length(min=1, max=80))
     action = fields.Enum(Action, by_value=True)
     key_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
-    since = fields.AwareDateTime(metadata={"description": "Entries at or after this time"})
-    until = fields.AwareDateTime(metadata={"description": "Entries before this time"})
+    since = Instant(metadata={"description": "Entries at or after this time"})
+    until = Instant(metadata={"description": "Entries before this time"})
 
 
 class ReviewArgsSchema(PageArgsSchema):
@@ -258,7 +258,7 @@ class NewApiKeySchema(ApiKeySchema):
 class ApiKeyCreateSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     role = fields.Enum(Role, by_value=True, required=True)
-    expires_at = fields.AwareDateTime(
+    expires_at = Instant(
         load_default=None, allow_none=True, metadata={"description": "Never expires if null"}
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
@@ -29,6 +30,31 @@ class Slug(fields.String):
             metadata={"pattern": SLUG_PATTERN, **kwargs.pop("metadata", {})},
             **kwargs,
         )
+
+
+class Instant(fields.AwareDateTime):
+    """A moment a client sends: ISO 8601 with an offset, that exists in UTC.
+
+    `9999-12-31T23:59:59-12:00` parses, but it is later than any datetime Python can hold once
+    moved to UTC (as the database layer stores it), and `0001-01-01T00:00:00+14:00` is earlier
+    than any: converting either raises OverflowError, a 500 wherever it happens. Every datetime
+    the API takes from a client is this field, so both are refused here with a 422.
+    """
+
+    default_error_messages = {  # noqa: RUF012 - marshmallow's own attribute
+        "out_of_range": (
+            "Out of range: once converted to UTC the time must fall between "
+            "0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z."
+        ),
+    }
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment.astimezone(UTC)
+        except OverflowError:
+            raise self.make_error("out_of_range") from None
+        return moment
 
 
 class _Translated:

@@ -75,6 +75,15 @@ class Server:
     process: subprocess.Popen[bytes]
     log: Path
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    @property
+    def folder(self) -> Path:
+        """The instance's own folder (its log, its metrics)."""
+        return self.log.parent
+
     def workers(self) -> set[int]:
         return children(self.process.pid)
 
@@ -83,17 +92,24 @@ class Server:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 2, **env: str) -> Iterator[Server]:
-    """The service under gunicorn (gunicorn.conf.py) on a free loopback port."""
+def gunicorn(
+    database_url: str, *, workers: int = 2, app: str = "service:create_app()", **env: str
+) -> Iterator[Server]:
+    """The service (or `app`) under gunicorn (gunicorn.conf.py) on a free loopback port."""
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="backcare-gunicorn-"))
     log = folder / "gunicorn.log"
     environment = {
-        **{k: v for k, v in os.environ.items() if k not in {"PROMETHEUS_MULTIPROC_DIR"}},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"PROMETHEUS_MULTIPROC_DIR", "RATELIMIT_FILE"}
+        },
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLED": "false",
         "WEB_CONCURRENCY": str(workers),
         "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
+        "RATELIMIT_FILE": str(folder / "ratelimits.sqlite"),
         "LOG_LEVEL": "warning",
         **env,
     }
@@ -108,7 +124,7 @@ def gunicorn(database_url: str, *, workers: int = 2, **env: str) -> Iterator[Ser
                 f"127.0.0.1:{port}",
                 "--access-logfile",
                 "/dev/null",
-                "service:create_app()",
+                app,
             ],
             cwd=ROOT,
             env=environment,
