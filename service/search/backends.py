@@ -79,7 +79,9 @@ def _translation_columns(question: _Question, language: str) -> tuple[str, str]:
     """SELECT columns and JOIN that tell which parts the item's translation holds."""
     if question.code != "en" or language == "en":
         return (
-            "NULL AS t_name, NULL AS t_summary, NULL AS t_body, NULL AS t_sort_name",
+            # Typed, so that PostgreSQL can unite these rows with the joined ones.
+            "CAST(NULL AS BOOLEAN) AS t_name, CAST(NULL AS BOOLEAN) AS t_summary, "
+            "CAST(NULL AS BOOLEAN) AS t_body, CAST(NULL AS VARCHAR(200)) AS t_sort_name",
             "",
         )
     return (
