@@ -3,15 +3,17 @@
 How an item scores: each term of the query counts once, at its best match in the item, as
 the quality of the alternative that matched (typed 1.0, synonym 0.9, completion 0.8, a
 correction 0.5-0.75) times the weight of the part it matched in (name 1.0, summary 0.5, body
-0.2). The terms' values are added up, so an item that has more of the words ranks higher,
-and for the same words a match in the name beats one in the summary, which beats one in the
-body. Ties go to the shorter name, then the collection order and the slug, so the order is
-the same on every database and every run.
+0.2). The terms' values are added up, each weighted by how rare the term is among the items
+found, so an item that has more of the words (and the rarer ones) ranks higher, and for the
+same words a match in the name beats one in the summary, which beats one in the body. Ties
+go to the shorter name, then the collection order and the slug, so the order is the same on
+every database and every run.
 """
 
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -68,10 +70,21 @@ class _Scored:
     translated: bool = False
     best: dict[int, float] = field(default_factory=dict)
     tiers: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
 
-    @property
-    def score(self) -> float:
-        return round(sum(self.best.values()), 4)
+
+def _weigh(items: Collection[_Scored]) -> None:
+    """Score each item: its terms' best values, each weighted by how rare the term is among
+    the items found (the square root of log2(1 + found / found with the term): 1 for a term
+    every item has), so that in "fever and back pain" the fever counts for more than the back
+    pain, without a rare side word ("a long time") outweighing the words that matter."""
+    having: dict[int, int] = {}
+    for item in items:
+        for term in item.best:
+            having[term] = having.get(term, 0) + 1
+    weight = {term: math.sqrt(math.log2(1 + len(items) / n)) for term, n in having.items()}
+    for item in items:
+        item.score = round(sum(value * weight[term] for term, value in item.best.items()), 4)
 
 
 def languages_present(session: Session, codes: Iterable[str]) -> set[str]:
@@ -132,7 +145,9 @@ def search(
     languages = [text.language(code)] + ([text.language("en")] if code != "en" else [])
     query = parse(session, q, languages)
     matches = backends.find(session, query, code, window)
-    scored = sorted(_score(matches.rows, code).values(), key=_order)
+    found = _score(matches.rows, code)
+    _weigh(found.values())
+    scored = sorted(found.values(), key=_order)
     facets = {name: 0 for name in BY_COLLECTION}
     for item in scored:
         facets[item.collection] += 1

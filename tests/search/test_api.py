@@ -73,8 +73,9 @@ def test_a_typo_says_what_was_searched_instead(client: Any) -> None:
 
 
 def test_plural_and_singular_find_the_same(client: Any) -> None:
-    plural, singular = search(client, "stretches ", page_size=100), search(
-        client, "stretch ", page_size=100
+    plural, singular = (
+        search(client, "stretches ", page_size=100),
+        search(client, "stretch ", page_size=100),
     )
     assert set(slugs(plural)) == set(slugs(singular)) and plural["total"] > 5
     assert "stretches/cat-cow" in slugs(plural)
@@ -167,7 +168,9 @@ def test_pages_cover_every_hit_once_in_order(client: Any) -> None:
 def test_snippets_are_escaped(editor: Any, client: Any) -> None:
     create(editor, "faqs", faq("escaped", "Tags?", "A <b>narwhal</b> & <script>x</script>"))
     snippet = search(client, "narwhal")["items"][0]["snippet"]
-    assert snippet == "A &lt;b&gt;<mark>narwhal</mark>&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;"
+    assert (
+        snippet == "A &lt;b&gt;<mark>narwhal</mark>&lt;/b&gt; &amp; &lt;script&gt;x&lt;/script&gt;"
+    )
 
 
 def test_etag_and_304_like_every_public_get(client: Any, editor: Any) -> None:

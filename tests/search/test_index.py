@@ -61,9 +61,7 @@ def test_an_edit_is_searched_at_once(editor: Any, client: Any) -> None:
     assert hit["name"] == "Wombat hip opener" and hit["matched"][0] == "name"
     # The old name is no longer the stretch's name (its steps still say "piriformis").
     piriformis = search(client, "piriformis stretch")["items"]
-    assert all(
-        "name" not in h["matched"] for h in piriformis if h["slug"] == "piriformis-stretch"
-    )
+    assert all("name" not in h["matched"] for h in piriformis if h["slug"] == "piriformis-stretch")
 
 
 def test_an_import_is_indexed_in_its_own_transaction(app: Flask, connection: Any) -> None:
