@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,31 @@ from service.db import create_database, drop_database, make_engine  # noqa: E402
 from service.recommendations.engine import Request, recommend  # noqa: E402
 from service.recommendations.rules import load_rules  # noqa: E402
 from service.sync.services import END, encode  # noqa: E402
+
+# What people type into the search box (as in tests/search/test_judged.py): typos, prefixes,
+# synonyms and questions.
+SEARCHES = [
+    "piriformis",
+    "piriformus stretch",
+    "pirif",
+    "cat cow",
+    "childs pose",
+    "streching routine for beginners",
+    "glute bridges",
+    "sciatic",
+    "slipped disc",
+    "pinched nerve",
+    "ice pack",
+    "foam roller",
+    "physio",
+    "how long to hold a stretch",
+    "why does my back hurt after stretching",
+    "pins and needles in my leg",
+    "fever and back pain",
+    "pain between shoulder blades",
+    "osteoporosis",
+    "steroids",
+]
 
 TYPICAL_REQUEST = {
     "symptoms": ["local-pain", "stiffness"],
@@ -90,6 +116,42 @@ def prepare_database(server: str, items: int) -> tuple[str, float, int]:
         seconds = time.perf_counter() - started
     engine.dispose()
     return url_text, seconds, count(bundle)
+
+
+def time_search(url: str, repeat: int = 5) -> float:
+    """Median ms of one search in-process, no response cache: the work a cache miss does."""
+    from service.search.services import search
+
+    engine = make_engine(url)
+    times = []
+    with Session(engine) as session:
+        for query in SEARCHES:
+            search(session, query)  # the stemmer and the statement cache warm up
+        for _ in range(repeat):
+            for query in SEARCHES:
+                started = time.perf_counter()
+                search(session, query)
+                times.append(time.perf_counter() - started)
+    engine.dispose()
+    return statistics.median(times) * 1000
+
+
+def search_script() -> str:
+    """A wrk script that asks the searches with varied pages and page sizes: distinct URLs,
+    so that most requests miss the response cache and run the search."""
+    queries = ", ".join(f'"{urllib.parse.quote(q)}"' for q in SEARCHES)
+    lines = [
+        f"local queries = {{{queries}}}",
+        "request = function()",
+        "  local q = queries[math.random(#queries)]",
+        '  local path = "/v1/search?q=" .. q .. "&page=" .. math.random(1, 20)',
+        '    .. "&page_size=" .. math.random(10, 30)',
+        '  return wrk.format("GET", path)',
+        "end",
+    ]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write("\n".join(lines) + "\n")
+    return handle.name
 
 
 def time_recommendation(url: str, repeat: int = 20) -> tuple[float, float]:
@@ -221,6 +283,8 @@ def endpoints(base: str, recent: str) -> list[tuple[str, str, str | None]]:
         ("list page of 20", listing, None),
         ("detail", f"{base}/v1/stretches/{slug}", None),
         ("search q", base + "/v1/stretches?q=cat&page_size=20", None),
+        ("/v1/search, one query (cached)", base + "/v1/search?q=piriformis%20stretch", None),
+        ("/v1/search, varied queries", base + "/v1/search", search_script()),
         ("conditional GET -> 304", listing, lua(headers={"If-None-Match": etag})),
         ("POST /v1/recommendations", base + "/v1/recommendations", lua("POST", TYPICAL_REQUEST)),
         ("delta sync (recent cursor)", f"{base}/v1/sync?since={recent}", None),
@@ -287,6 +351,7 @@ TARGETS = {
     "detail": 0.5,
     "conditional GET -> 304": 0.7,
     "search q": 0.25,
+    "/v1/search, one query (cached)": 0.25,
     "POST /v1/recommendations": 0.3,
     "delta sync (recent cursor)": 0.3,
 }
@@ -305,6 +370,33 @@ def table(results: dict[str, dict[str, float]]) -> list[str]:
             f"{row['ceiling']:.0f} | {row['ratio']:.2f} | >= {target}{mark} |"
         )
     return lines
+
+
+def search_scaling(
+    loads: dict[int, dict[str, dict[str, float]]], searches: dict[int, float]
+) -> list[str]:
+    """/v1/search at the largest scale against the smallest: the target is within 30%."""
+    if len(searches) < 2:
+        return []
+    small, large = min(searches), max(searches)
+    lines = [
+        f"### Search at {large} items against {small} (target: within 30%)",
+        "",
+        "| measure | small | large | change | target |",
+        "|---|---:|---:|---:|---:|",
+    ]
+
+    def row(label: str, before: float, after: float, higher_is_better: bool) -> None:
+        change = after / before - 1
+        worse = -change if higher_is_better else change
+        mark = "ok" if worse <= 0.30 else "MISSED"
+        lines.append(f"| {label} | {before:.2f} | {after:.2f} | {change:+.0%} | {mark} |")
+
+    row("in-process ms per search (no cache)", searches[small], searches[large], False)
+    for label in ("/v1/search, one query (cached)", "/v1/search, varied queries"):
+        if label in loads.get(small, {}) and label in loads.get(large, {}):
+            row(f"{label}, req/s", loads[small][label]["rps"], loads[large][label]["rps"], True)
+    return [*lines, ""]
 
 
 def main() -> None:
@@ -331,15 +423,20 @@ def main() -> None:
     load_scales = {int(s) for s in args.load_scales.split(",")}
     report: list[str] = []
     imports: list[str] = [
-        "| catalogue items | import s | rules load ms | engine ms |",
-        "|---:|---:|---:|---:|",
+        "| catalogue items | import s | rules load ms | engine ms | search ms |",
+        "|---:|---:|---:|---:|---:|",
     ]
     loads: dict[int, dict[str, dict[str, float]]] = {}
+    searches: dict[int, float] = {}
     for scale in scales:
         print(f"scale {scale}: building the catalogue", flush=True)
         url, seconds, items = prepare_database(args.server, scale)
         load_ms, engine_ms = time_recommendation(url, repeat=20 if items < 50_000 else 3)
-        imports.append(f"| {items} | {seconds:.2f} | {load_ms:.1f} | {engine_ms:.2f} |")
+        search_ms = time_search(url)
+        searches[items] = search_ms
+        imports.append(
+            f"| {items} | {seconds:.2f} | {load_ms:.1f} | {engine_ms:.2f} | {search_ms:.2f} |"
+        )
         print(
             f"  import of {items} items: {seconds:.2f} s; "
             f"rules load {load_ms:.1f} ms; engine {engine_ms:.2f} ms",
@@ -361,7 +458,8 @@ def main() -> None:
     ]
     for items, results in loads.items():
         report += [f"### {items} catalogue items", "", *table(results), ""]
-    report += ["### Bulk import and in-process recommendation", "", *imports, ""]
+    report += ["### Bulk import, in-process recommendation and search", "", *imports, ""]
+    report += search_scaling(loads, searches)
     text = "\n".join(report)
     print(text)
     output = Path(args.output)

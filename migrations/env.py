@@ -9,6 +9,7 @@ from alembic import context
 from service import models  # noqa: F401  (registers every table on Base.metadata)
 from service.config import Settings
 from service.db import Base, make_engine
+from service.search.models import UNMODELLED_COLUMNS, UNMODELLED_INDEXES, UNMODELLED_TABLES
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -21,6 +22,18 @@ def database_url() -> str:
     return config.attributes.get("database_url") or Settings.from_env().database_url
 
 
+def include_name(name, type_, parent_names) -> bool:  # type: ignore[no-untyped-def]
+    """Leave out what the search migration builds that the models cannot describe: FTS5
+    tables (and their shadow tables), the tsvector column and the GIN indexes."""
+    if type_ == "table":
+        return not (name or "").startswith(UNMODELLED_TABLES)
+    if type_ == "column":
+        return (parent_names.get("table_name"), name) not in UNMODELLED_COLUMNS
+    if type_ == "index":
+        return name not in UNMODELLED_INDEXES
+    return True
+
+
 def run_migrations_offline() -> None:
     url = database_url()
     context.configure(
@@ -28,6 +41,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=url.startswith("sqlite"),
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -57,6 +71,7 @@ def _run(connection, url: str) -> None:  # type: ignore[no-untyped-def]
         # SQLite cannot ALTER most things: batch mode rebuilds the table instead.
         render_as_batch=url.startswith("sqlite"),
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

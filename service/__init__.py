@@ -18,6 +18,9 @@ from service.content.routes import blueprints
 from service.questionnaire import routes as questionnaire
 from service.recommendations import routes as recommendations
 from service.recommendations import state as recommendation_state
+from service.search import cli as search_cli
+from service.search import index as search_index  # noqa: F401 - follows every write from import on
+from service.search import routes as search
 from service.sync import routes as sync
 
 DISCLAIMER = (
@@ -81,7 +84,8 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     limits.init_app(app, settings)
     i18n.init_app(app)
     recommendation_state.init_app_cache(app.extensions)
-    cached = {c.ident for c in COLLECTIONS if c.public is not None} | {"sync", "questionnaire"}
+    cached = {c.ident for c in COLLECTIONS if c.public is not None}
+    cached |= {"sync", "questionnaire", "search"}
     cache.init_app(
         app,
         cacheable=lambda: request.blueprint in cached,
@@ -94,10 +98,12 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api.register_blueprint(questionnaire.blp)
     api.register_blueprint(recommendations.blp)
     api.register_blueprint(sync.blp)
+    api.register_blueprint(search.blp)
     admin.register(api)
     docs.link_safe(api)
     docs.annotate(api)
     app.register_blueprint(docs.blp)
     cli.register(app)
     admin_cli.register(app)
+    search_cli.register(app)
     return app

@@ -9,6 +9,7 @@ import flask
 import flask_smorest
 from flask_smorest.etag import ETAG_HEADER, IF_MATCH_HEADER, IF_NONE_MATCH_HEADER
 from flask_smorest.utils import deepupdate, prepare_response
+from marshmallow import fields as ma_fields
 from marshmallow import missing
 from webargs.flaskparser import FlaskParser, abort, is_json_request
 from werkzeug.exceptions import HTTPException
@@ -111,8 +112,25 @@ class Blueprint(flask_smorest.Blueprint):
         return super().arguments(schema, *args, **kwargs)
 
 
+def enum_type(_converter: Any, field: Any, **_kwargs: Any) -> dict[str, Any]:
+    """An enum of strings says it is a string, so that clients and fuzzers know its type.
+
+    apispec documents `fields.Enum` as a bare `enum`: a generator could then send a number or
+    an object for it, which a query string cannot carry.
+    """
+    if isinstance(field, ma_fields.Enum) and field.by_value:
+        values = [member.value for member in field.enum]
+        if values and all(isinstance(value, str) for value in values):
+            return {"type": "string"}
+    return {}
+
+
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ProblemSchema
+
+    def _init_spec(self, *args: Any, **kwargs: Any) -> None:
+        super()._init_spec(*args, **kwargs)
+        self.ma_plugin.converter.add_attribute_function(enum_type)
 
     def handle_http_exception(self, error: HTTPException) -> Any:
         return http_exception_response(error)

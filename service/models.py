@@ -11,6 +11,7 @@ from service.remedies.models import Remedy
 from service.risk_factors.models import RiskFactor, RiskFactorCause
 from service.routine_limits.models import RoutineLimit
 from service.routines.models import Routine, RoutineStep
+from service.search.models import SearchDocument, SearchTerm
 from service.stretches.models import Stretch, StretchContraindication
 from service.symptoms.models import Symptom, SymptomCause
 
@@ -29,6 +30,8 @@ __all__ = [
     "Routine",
     "RoutineLimit",
     "RoutineStep",
+    "SearchDocument",
+    "SearchTerm",
     "Source",
     "Stretch",
     "StretchContraindication",

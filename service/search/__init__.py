@@ -1,0 +1,1 @@
+"""Search across the catalogue: the index that follows every write, queries, ranking, snippets."""
