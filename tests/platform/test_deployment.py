@@ -83,6 +83,20 @@ def test_stack_has_database_job_api_and_redis(compose: dict[str, Any]) -> None:
     assert "healthcheck" in api
 
 
+def test_the_proxy_is_the_only_way_in(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    mounted = {str(volume).split(":")[0]: str(volume).split(":")[1] for volume in proxy["volumes"]}
+    assert mounted["./deploy/nginx/backcare.conf"].startswith("/etc/nginx/conf.d/")
+    assert (ROOT / "deploy" / "nginx" / "backcare.conf").is_file()
+    assert proxy["depends_on"]["api"]["condition"] == "service_healthy"
+    # The upstream the shipped config names is the api service on the port it listens on.
+    assert "server api:8000;" in (ROOT / "deploy" / "nginx" / "backcare.conf").read_text()
+    assert "ports" not in services["api"] and "8000" in services["api"]["expose"]
+    assert services["api"]["environment"]["PROXY_HOPS"] == "1"
+
+
 def test_compose_sets_only_variables_the_service_reads(compose: dict[str, Any]) -> None:
     for name in OWN_SERVICES:
         environment = compose["services"][name].get("environment", {})

@@ -234,3 +234,81 @@ def prepare_database(url: str, role: str = "editor") -> str:
     finally:
         engine.dispose()
     return secret
+
+
+NGINX_CONF = ROOT / "deploy" / "nginx" / "backcare.conf"
+
+
+@dataclass
+class Proxy:
+    url: str
+    process: subprocess.Popen[bytes]
+    folder: Path
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    def access_log(self) -> list[str]:
+        return (self.folder / "access.log").read_text(encoding="utf-8").splitlines()
+
+
+def proxy_config(upstream: str, port: int, folder: Path) -> str:
+    """deploy/nginx/backcare.conf with its upstream and port for loopback, in a main config."""
+    shipped = NGINX_CONF.read_text(encoding="utf-8")
+    server_line, listen_line = "    server api:8000;\n", "    listen 8080;\n"
+    assert server_line in shipped and listen_line in shipped, "the shipped config changed shape"
+    site = (
+        shipped.replace(server_line, f"    server {upstream};\n")
+        .replace(listen_line, f"    listen 127.0.0.1:{port};\n")
+        .replace("access_log /dev/stdout", f"access_log {folder / 'access.log'}")
+    )
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi")
+    )
+    return (
+        f"{user}worker_processes 1;\n"
+        f"pid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'} warn;\n"
+        "events { worker_connections 1024; }\n"
+        "http {\n"
+        "    default_type application/octet-stream;\n"
+        f"{temp}\n"
+        f"    uwsgi_temp_path {folder / 'uwsgi'};\n"
+        f"    scgi_temp_path {folder / 'scgi'};\n"
+        f"{site}\n"
+        "}\n"
+    )
+
+
+@contextmanager
+def nginx(upstream: str) -> Iterator[Proxy]:
+    """nginx with the shipped config, in the foreground on a free port, in front of `upstream`."""
+    binary = system_parts.require("nginx")
+    folder = Path(tempfile.mkdtemp(prefix="backcare-nginx-"))
+    port = free_port()
+    config = folder / "nginx.conf"
+    config.write_text(proxy_config(upstream, port, folder), encoding="utf-8")
+    command = [str(binary), "-p", str(folder), "-c", str(config), "-e", str(folder / "error.log")]
+    check = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stderr
+    process = subprocess.Popen(
+        [*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    proxy = Proxy(f"http://127.0.0.1:{port}", process, folder)
+    try:
+        wait_until(
+            lambda: httpx.get(proxy.url + "/healthz", timeout=1).status_code == 200,
+            15,
+            "nginx to answer",
+        )
+        yield proxy
+    finally:
+        process.send_signal(signal.SIGQUIT)  # graceful: finish what is in flight
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
