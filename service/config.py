@@ -35,6 +35,7 @@ VARIABLES = frozenset(
         "WEB_CONCURRENCY",
         "GUNICORN_TIMEOUT",
         "GUNICORN_GRACEFUL_TIMEOUT",
+        "GUNICORN_ACCESS_LOG",
         "PROMETHEUS_MULTIPROC_DIR",
     }
 )
