@@ -312,3 +312,71 @@ def nginx(upstream: str) -> Iterator[Proxy]:
             process.kill()
             process.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class Pooler:
+    port: int
+    process: subprocess.Popen[bytes]
+    folder: Path
+
+    def url(self, database_url: str) -> str:
+        """`database_url` (a database of the shared server) reached through the pooler."""
+        import sqlalchemy as sa
+
+        parsed = sa.engine.make_url(database_url)
+        through = parsed.set(host="127.0.0.1", port=self.port)
+        return through.render_as_string(hide_password=False)
+
+    def log_text(self) -> str:
+        return (self.folder / "pgbouncer.log").read_text(encoding="utf-8", errors="replace")
+
+
+@contextmanager
+def pgbouncer(database_url: str, pool_size: int = 2) -> Iterator[Pooler]:
+    """PgBouncer in transaction mode on a free port, before the server of `database_url`.
+
+    Its pool is small on purpose, so that consecutive transactions of one client land on
+    different server connections, as they do under load in production.
+    """
+    import sqlalchemy as sa
+
+    binary = system_parts.require("pgbouncer")
+    server = sa.engine.make_url(database_url)
+    folder = Path(tempfile.mkdtemp(prefix="backcare-pgbouncer-"))
+    port = free_port()
+    (folder / "users.txt").write_text(f'"{server.username}" ""\n', encoding="utf-8")
+    (folder / "pgbouncer.ini").write_text(
+        "[databases]\n"
+        f"* = host={server.host or '127.0.0.1'} port={server.port or 5432}\n"
+        "[pgbouncer]\n"
+        f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+        f"auth_type = trust\nauth_file = {folder / 'users.txt'}\n"
+        "pool_mode = transaction\n"
+        f"default_pool_size = {pool_size}\nmax_client_conn = 500\n"
+        f"logfile = {folder / 'pgbouncer.log'}\npidfile = {folder / 'pgbouncer.pid'}\n",
+        encoding="utf-8",
+    )
+    command = [str(binary), str(folder / "pgbouncer.ini")]
+    if os.geteuid() == 0:  # PgBouncer refuses to run as root
+        command = [str(system_parts.require("runuser")), "-u", "postgres", "--", *command]
+        shutil.chown(folder, "postgres", "postgres")
+        for name in folder.iterdir():
+            shutil.chown(name, "postgres", "postgres")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    pooler = Pooler(port, process, folder)
+    try:
+        wait_until(
+            lambda: socket.create_connection(("127.0.0.1", port), timeout=1).close() is None,
+            15,
+            "pgbouncer to listen",
+        )
+        yield pooler
+    finally:
+        process.send_signal(signal.SIGTERM)  # immediate shutdown: its clients are gone
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
