@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import runpy
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -116,3 +117,19 @@ def test_every_variable_is_read_by_code_and_documented() -> None:
     for name in VARIABLES:
         assert code.count(f'"{name}"') >= 1, f"{name} is listed but never read"
         assert f"`{name}`" in readme, f"{name} is missing from the README's table"
+
+
+def gunicorn_settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
+    """The names gunicorn.conf.py defines under `env` (its own folders set, so none is made)."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "/nonexistent/metrics")
+    monkeypatch.setenv("RATELIMIT_FILE", "/nonexistent/limits.sqlite")
+    monkeypatch.delenv("GUNICORN_ACCESS_LOG", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_writes_no_access_line_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The service's own JSON line is the one line per request.
+    assert gunicorn_settings(monkeypatch)["accesslog"] is None
+    assert gunicorn_settings(monkeypatch, GUNICORN_ACCESS_LOG="-")["accesslog"] == "-"
