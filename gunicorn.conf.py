@@ -19,7 +19,9 @@ keepalive = 5
 limit_request_line = 8190
 # One control socket per instance would collide between instances on one machine.
 control_socket_disable = True
-accesslog = "-"
+# The service writes one JSON line per request itself (with its request id); gunicorn's access
+# line would double that cost. GUNICORN_ACCESS_LOG=- turns it back on (to stdout).
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
 
 # Files this instance's workers share: metrics merged at /metrics, and rate-limit counters

@@ -178,7 +178,7 @@ def time_recommendation(url: str, repeat: int = 20) -> tuple[float, float]:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str]) -> Iterator[str]:
+def gunicorn(app: str, env: dict[str, str], production_logging: bool = False) -> Iterator[str]:
     port = free_port()
     command_line = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -186,8 +186,8 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[str]:
         str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
-        "--access-logfile",
-        "/dev/null",
+        # Production logging: whatever gunicorn.conf.py sets, written to a real file.
+        *([] if production_logging else ["--access-logfile", "/dev/null"]),
         app,
     ]
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
@@ -312,9 +312,12 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
         "LOG_LEVEL": "warning",
         "WEB_CONCURRENCY": str(args.workers),
     }
+    # The service as production runs it: its JSON line per request at info, gunicorn's
+    # access log as gunicorn.conf.py has it; the ceiling stays bare.
+    service_env = {**env, "LOG_LEVEL": "info", "LOG_FORMAT": "json"} if args.logging else env
     results: dict[str, dict[str, list[float]]] = {}
     with (
-        gunicorn("service:create_app()", env) as service,
+        gunicorn("service:create_app()", service_env, args.logging) as service,
         gunicorn("bench.ceiling:app", env) as ceiling,
     ):
         targets = endpoints(service, touch_recent(url))
@@ -415,6 +418,11 @@ def main() -> None:
         ),
     )
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument(
+        "--logging",
+        action="store_true",
+        help="run the service with its production logging (info, JSON lines, to a file)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -453,7 +461,13 @@ def main() -> None:
         f"({args.workers} workers of its worker class) for both the service and the ceiling; "
         "wrk with "
         f"{args.connections} connections, {args.threads} threads, {args.duration} s per run, "
-        f"{args.rounds} rounds interleaved with the ceiling; figures are medians of the rounds.",
+        f"{args.rounds} rounds interleaved with the ceiling; figures are medians of the rounds"
+        + (
+            "; the service with its production logging (one JSON line per request at info, "
+            "gunicorn's access log as gunicorn.conf.py sets it)."
+            if args.logging
+            else "; the service logging at warning, no access log."
+        ),
         "",
     ]
     for items, results in loads.items():

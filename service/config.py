@@ -14,6 +14,7 @@ TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 VARIABLES = frozenset(
     {
         "DATABASE_URL",
+        "DATABASE_POOLER",
         "MAX_CONTENT_LENGTH",
         "MAX_IMPORT_LENGTH",
         "SQL_ECHO",
@@ -35,6 +36,7 @@ VARIABLES = frozenset(
         "WEB_CONCURRENCY",
         "GUNICORN_TIMEOUT",
         "GUNICORN_GRACEFUL_TIMEOUT",
+        "GUNICORN_ACCESS_LOG",
         "PROMETHEUS_MULTIPROC_DIR",
     }
 )
@@ -103,6 +105,8 @@ def _database_url(env: Mapping[str, str]) -> str:
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
+    # "transaction": PostgreSQL is reached through PgBouncer in transaction pooling mode.
+    database_pooler: str = "none"
     max_content_length: int = 1_048_576
     # Bundles for POST /v1/admin/import are far larger than any other body.
     max_import_length: int = 52_428_800
@@ -139,6 +143,7 @@ class Settings:
             raise ConfigError(f"REDIS_URL must be a redis:// URL, got {redis_url!r}")
         return cls(
             database_url=_database_url(env),
+            database_pooler=_choice(env, "DATABASE_POOLER", "none", ("none", "transaction")),
             max_content_length=_int(env, "MAX_CONTENT_LENGTH", 1_048_576, 1024, 104_857_600),
             max_import_length=_int(env, "MAX_IMPORT_LENGTH", 52_428_800, 1024, 1_073_741_824),
             sql_echo=_bool(env, "SQL_ECHO", False),

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from service.content.listener import VersionListener
+from service.content.listener import VersionListener, VersionPoller
 
 # Alembic then names constraints the same way on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -76,7 +76,7 @@ def _admin_write() -> bool:
     )
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, pooler: str = "none") -> Engine:
     # A failed statement's error (logged with its traceback) must not carry its parameters:
     # they hold key hashes, editors' text, whatever a client sent.
     kwargs: dict[str, Any] = {
@@ -100,8 +100,15 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE" if _admin_write() else "BEGIN")
 
         return engine
+    kwargs["connect_args"] = _connect_args(pooler)
     # pre_ping: a PostgreSQL restart must not leave stale pooled connections behind.
     return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _connect_args(pooler: str) -> dict[str, Any]:
+    # Behind a transaction pooler each transaction may run on another server connection, where
+    # a statement psycopg prepared on the last one does not exist: never prepare.
+    return {"prepare_threshold": None} if pooler == "transaction" else {}
 
 
 def create_database(url: str) -> bool:
@@ -144,13 +151,16 @@ def drop_database(url: str) -> None:
 class Database:
     """The engine and session factory of one app."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, pooler: str = "none") -> None:
         self.engine = engine
+        self.pooler = pooler
         self.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
         self._autocommit: Engine | None = None
         self.listener: VersionListener | None = None
         if engine.dialect.name == "postgresql":
-            self.listener = VersionListener(engine.url)
+            # LISTEN holds a session; a transaction pooler gives none, so poll instead.
+            kind = VersionPoller if pooler == "transaction" else VersionListener
+            self.listener = kind(engine.url)
 
     @property
     def autocommit(self) -> Engine | None:
@@ -169,6 +179,7 @@ class Database:
                 pool_size=2,
                 max_overflow=4,
                 pool_reset_on_return=None,
+                connect_args=_connect_args(self.pooler),
             )
         return self._autocommit
 
@@ -185,8 +196,8 @@ class Database:
         return isinstance(self.sessionmaker.kw.get("bind"), sa.Connection)
 
 
-def init_app(app: Flask, url: str, *, echo: bool = False) -> Database:
-    database = Database(make_engine(url, echo=echo))
+def init_app(app: Flask, url: str, *, echo: bool = False, pooler: str = "none") -> Database:
+    database = Database(make_engine(url, echo=echo, pooler=pooler), pooler)
     app.extensions["db"] = database
 
     @app.teardown_appcontext

@@ -60,6 +60,16 @@ PARTS: dict[str, Part] = {
         "npm",
         "installs web/'s pinned TypeScript tools (npm ci; Node.js packages may bundle it)",
     ),
+    "nginx": Part(
+        "nginx",
+        "the buffering proxy of deploy/nginx/ that the proxy tests start in front of gunicorn",
+        folders=("/usr/sbin",),
+    ),
+    "pgbouncer": Part(
+        "pgbouncer",
+        "the connection pooler (transaction mode) the pooler tests put before PostgreSQL",
+        folders=("/usr/sbin",),
+    ),
     "docker-compose": Part(
         "docker-compose",
         "a second validation of docker-compose.yml with Compose's own parser",

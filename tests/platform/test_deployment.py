@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import runpy
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -83,6 +84,20 @@ def test_stack_has_database_job_api_and_redis(compose: dict[str, Any]) -> None:
     assert "healthcheck" in api
 
 
+def test_the_proxy_is_the_only_way_in(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    mounted = {str(volume).split(":")[0]: str(volume).split(":")[1] for volume in proxy["volumes"]}
+    assert mounted["./deploy/nginx/backcare.conf"].startswith("/etc/nginx/conf.d/")
+    assert (ROOT / "deploy" / "nginx" / "backcare.conf").is_file()
+    assert proxy["depends_on"]["api"]["condition"] == "service_healthy"
+    # The upstream the shipped config names is the api service on the port it listens on.
+    assert "server api:8000;" in (ROOT / "deploy" / "nginx" / "backcare.conf").read_text()
+    assert "ports" not in services["api"] and "8000" in services["api"]["expose"]
+    assert services["api"]["environment"]["PROXY_HOPS"] == "1"
+
+
 def test_compose_sets_only_variables_the_service_reads(compose: dict[str, Any]) -> None:
     for name in OWN_SERVICES:
         environment = compose["services"][name].get("environment", {})
@@ -102,3 +117,19 @@ def test_every_variable_is_read_by_code_and_documented() -> None:
     for name in VARIABLES:
         assert code.count(f'"{name}"') >= 1, f"{name} is listed but never read"
         assert f"`{name}`" in readme, f"{name} is missing from the README's table"
+
+
+def gunicorn_settings(monkeypatch: pytest.MonkeyPatch, **env: str) -> dict[str, Any]:
+    """The names gunicorn.conf.py defines under `env` (its own folders set, so none is made)."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", "/nonexistent/metrics")
+    monkeypatch.setenv("RATELIMIT_FILE", "/nonexistent/limits.sqlite")
+    monkeypatch.delenv("GUNICORN_ACCESS_LOG", raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_gunicorn_writes_no_access_line_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The service's own JSON line is the one line per request.
+    assert gunicorn_settings(monkeypatch)["accesslog"] is None
+    assert gunicorn_settings(monkeypatch, GUNICORN_ACCESS_LOG="-")["accesslog"] == "-"

@@ -234,3 +234,149 @@ def prepare_database(url: str, role: str = "editor") -> str:
     finally:
         engine.dispose()
     return secret
+
+
+NGINX_CONF = ROOT / "deploy" / "nginx" / "backcare.conf"
+
+
+@dataclass
+class Proxy:
+    url: str
+    process: subprocess.Popen[bytes]
+    folder: Path
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    def access_log(self) -> list[str]:
+        return (self.folder / "access.log").read_text(encoding="utf-8").splitlines()
+
+
+def proxy_config(upstream: str, port: int, folder: Path) -> str:
+    """deploy/nginx/backcare.conf with its upstream and port for loopback, in a main config."""
+    shipped = NGINX_CONF.read_text(encoding="utf-8")
+    server_line, listen_line = "    server api:8000;\n", "    listen 8080;\n"
+    assert server_line in shipped and listen_line in shipped, "the shipped config changed shape"
+    site = (
+        shipped.replace(server_line, f"    server {upstream};\n")
+        .replace(listen_line, f"    listen 127.0.0.1:{port};\n")
+        .replace("access_log /dev/stdout", f"access_log {folder / 'access.log'}")
+    )
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi")
+    )
+    return (
+        f"{user}worker_processes 1;\n"
+        f"pid {folder / 'nginx.pid'};\n"
+        f"error_log {folder / 'error.log'} warn;\n"
+        "events { worker_connections 1024; }\n"
+        "http {\n"
+        "    default_type application/octet-stream;\n"
+        f"{temp}\n"
+        f"    uwsgi_temp_path {folder / 'uwsgi'};\n"
+        f"    scgi_temp_path {folder / 'scgi'};\n"
+        f"{site}\n"
+        "}\n"
+    )
+
+
+@contextmanager
+def nginx(upstream: str) -> Iterator[Proxy]:
+    """nginx with the shipped config, in the foreground on a free port, in front of `upstream`."""
+    binary = system_parts.require("nginx")
+    folder = Path(tempfile.mkdtemp(prefix="backcare-nginx-"))
+    port = free_port()
+    config = folder / "nginx.conf"
+    config.write_text(proxy_config(upstream, port, folder), encoding="utf-8")
+    command = [str(binary), "-p", str(folder), "-c", str(config), "-e", str(folder / "error.log")]
+    check = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stderr
+    process = subprocess.Popen(
+        [*command, "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    proxy = Proxy(f"http://127.0.0.1:{port}", process, folder)
+    try:
+        wait_until(
+            lambda: httpx.get(proxy.url + "/healthz", timeout=1).status_code == 200,
+            15,
+            "nginx to answer",
+        )
+        yield proxy
+    finally:
+        process.send_signal(signal.SIGQUIT)  # graceful: finish what is in flight
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class Pooler:
+    port: int
+    process: subprocess.Popen[bytes]
+    folder: Path
+
+    def url(self, database_url: str) -> str:
+        """`database_url` (a database of the shared server) reached through the pooler."""
+        import sqlalchemy as sa
+
+        parsed = sa.engine.make_url(database_url)
+        through = parsed.set(host="127.0.0.1", port=self.port)
+        return through.render_as_string(hide_password=False)
+
+    def log_text(self) -> str:
+        return (self.folder / "pgbouncer.log").read_text(encoding="utf-8", errors="replace")
+
+
+@contextmanager
+def pgbouncer(database_url: str, pool_size: int = 2) -> Iterator[Pooler]:
+    """PgBouncer in transaction mode on a free port, before the server of `database_url`.
+
+    Its pool is small on purpose, so that consecutive transactions of one client land on
+    different server connections, as they do under load in production.
+    """
+    import sqlalchemy as sa
+
+    binary = system_parts.require("pgbouncer")
+    server = sa.engine.make_url(database_url)
+    folder = Path(tempfile.mkdtemp(prefix="backcare-pgbouncer-"))
+    port = free_port()
+    (folder / "users.txt").write_text(f'"{server.username}" ""\n', encoding="utf-8")
+    (folder / "pgbouncer.ini").write_text(
+        "[databases]\n"
+        f"* = host={server.host or '127.0.0.1'} port={server.port or 5432}\n"
+        "[pgbouncer]\n"
+        f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+        f"auth_type = trust\nauth_file = {folder / 'users.txt'}\n"
+        "pool_mode = transaction\n"
+        f"default_pool_size = {pool_size}\nmax_client_conn = 500\n"
+        f"logfile = {folder / 'pgbouncer.log'}\npidfile = {folder / 'pgbouncer.pid'}\n",
+        encoding="utf-8",
+    )
+    command = [str(binary), str(folder / "pgbouncer.ini")]
+    if os.geteuid() == 0:  # PgBouncer refuses to run as root
+        command = [str(system_parts.require("runuser")), "-u", "postgres", "--", *command]
+        shutil.chown(folder, "postgres", "postgres")
+        for name in folder.iterdir():
+            shutil.chown(name, "postgres", "postgres")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    pooler = Pooler(port, process, folder)
+    try:
+        wait_until(
+            lambda: socket.create_connection(("127.0.0.1", port), timeout=1).close() is None,
+            15,
+            "pgbouncer to listen",
+        )
+        yield pooler
+    finally:
+        process.send_signal(signal.SIGTERM)  # immediate shutdown: its clients are gone
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
