@@ -65,7 +65,9 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    db.init_app(app, settings.database_url, echo=settings.sql_echo)
+    db.init_app(
+        app, settings.database_url, echo=settings.sql_echo, lock_timeout_ms=settings.lock_timeout_ms
+    )
     errors.register(app)
     bodies.init_app(app)
     observability.init_app(app)

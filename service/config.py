@@ -29,6 +29,7 @@ VARIABLES = frozenset(
         "GZIP_MIN_SIZE",
         "CACHE_MAX_AGE",
         "PROXY_HOPS",
+        "LOCK_TIMEOUT_MS",
         # Read by gunicorn.conf.py and prometheus_client.
         "WEB_CONCURRENCY",
         "GUNICORN_TIMEOUT",
@@ -117,6 +118,8 @@ class Settings:
     gzip_min_size: int = 1024
     cache_max_age: int = 300
     proxy_hops: int = 0
+    # A write waits this long for another one to finish before it is answered 503.
+    lock_timeout_ms: int = 5000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -150,4 +153,5 @@ class Settings:
             gzip_min_size=_int(env, "GZIP_MIN_SIZE", 1024, 0, 10_485_760),
             cache_max_age=_int(env, "CACHE_MAX_AGE", 300, 0, 86_400),
             proxy_hops=_int(env, "PROXY_HOPS", 0, 0, 5),
+            lock_timeout_ms=_int(env, "LOCK_TIMEOUT_MS", 5000, 100, 25_000),
         )

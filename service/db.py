@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -76,10 +77,18 @@ def _admin_write() -> bool:
     )
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+# How long a statement waits for a lock another transaction holds before it fails (and the
+# request is answered 503 with Retry-After): well under the worker timeout.
+DEFAULT_LOCK_TIMEOUT_MS = 5000
+
+
+def make_engine(
+    url: str, *, echo: bool = False, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS
+) -> Engine:
     kwargs: dict[str, Any] = {"echo": echo, "json_serializer": _json_dumps}
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, **kwargs)
+        # SQLite has one write lock per database: `timeout` is how long a writer waits for it.
+        engine = sa.create_engine(url, connect_args={"timeout": lock_timeout_ms / 1000}, **kwargs)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -87,6 +96,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Write-ahead logging: readers never wait for a writer (a long import included),
+            # nor a writer for readers. The mode is kept in the file; this is a no-op after.
+            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
         @sa.event.listens_for(engine, "begin")
@@ -95,7 +107,39 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         return engine
     # pre_ping: a PostgreSQL restart must not leave stale pooled connections behind.
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"options": f"-c lock_timeout={lock_timeout_ms}"},
+        **kwargs,
+    )
+
+
+# deadlock_detected and serialization_failure: the transaction lost a race and was rolled
+# back; running it again is safe and will usually succeed.
+_CONFLICT_STATES = frozenset({"40P01", "40001"})
+# lock_not_available: lock_timeout ran out while another transaction held the lock.
+_BUSY_STATES = frozenset({"55P03"})
+_SQLITE_BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+
+def contention(error: BaseException) -> str | None:
+    """Why a database error is about other transactions, if it is.
+
+    "conflict": the transaction lost a race (a deadlock, a serialization failure) and can run
+    again at once; "busy": it waited for a lock as long as it may; None: anything else.
+    """
+    orig = getattr(error, "orig", error)
+    state = getattr(orig, "sqlstate", None)
+    if state in _CONFLICT_STATES:
+        return "conflict"
+    if state in _BUSY_STATES:
+        return "busy"
+    if isinstance(orig, sqlite3.OperationalError) and (
+        getattr(orig, "sqlite_errorcode", None) in _SQLITE_BUSY or "locked" in str(orig)
+    ):
+        return "busy"
+    return None
 
 
 def create_database(url: str) -> bool:
@@ -178,8 +222,10 @@ class Database:
         return isinstance(self.sessionmaker.kw.get("bind"), sa.Connection)
 
 
-def init_app(app: Flask, url: str, *, echo: bool = False) -> Database:
-    database = Database(make_engine(url, echo=echo))
+def init_app(
+    app: Flask, url: str, *, echo: bool = False, lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS
+) -> Database:
+    database = Database(make_engine(url, echo=echo, lock_timeout_ms=lock_timeout_ms))
     app.extensions["db"] = database
 
     @app.teardown_appcontext

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from service import create_app, db
 from service.admin import keys
 from service.admin.audit import SYSTEM
+from service.admin.bundle import import_bundle
 from service.admin.models import Role
+from service.admin.seed import read_seed
 from service.catalogue import COLLECTIONS
+from service.config import Settings
 from service.content.models import ContentMixin
+from tests.conftest import SEED, alembic_config
 
 MakeKey = Callable[..., str]
 
@@ -72,3 +80,46 @@ def reviewed(session: Session) -> None:
                 )
             )
     session.commit()
+
+
+@dataclass
+class LiveAdmin:
+    """An app on a database of its own whose requests really commit, with keys of each role."""
+
+    app: Flask
+    editor_key: str
+    admin_key: str
+    url: str
+
+
+@pytest.fixture
+def make_live_admin(app: Flask, make_database_url: Any) -> Iterator[Callable[..., LiveAdmin]]:
+    """Build a LiveAdmin (seeded, its own database), with settings changed as asked."""
+    made: list[LiveAdmin] = []
+
+    def make(**settings_changes: Any) -> LiveAdmin:
+        url = make_database_url()
+        command.upgrade(alembic_config(url), "head")
+        settings: Settings = app.config["SETTINGS"]
+        live = create_app(dataclasses.replace(settings, database_url=url, **settings_changes))
+        with live.app_context():
+            session = db.session()
+            import_bundle(session, read_seed(SEED))
+            _key, editor = keys.create_key(
+                session, name="live editor", role=Role.EDITOR, actor=SYSTEM
+            )
+            _key, admin = keys.create_key(session, name="live admin", role=Role.ADMIN, actor=SYSTEM)
+            session.commit()
+        made.append(LiveAdmin(live, editor, admin, url))
+        return made[-1]
+
+    try:
+        yield make
+    finally:
+        for live in made:
+            live.app.extensions["db"].dispose()
+
+
+@pytest.fixture
+def live_admin(make_live_admin: Callable[..., LiveAdmin]) -> LiveAdmin:
+    return make_live_admin()
