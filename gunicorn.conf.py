@@ -34,3 +34,18 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    # Each worker also runs import jobs in a thread (service/admin/jobs.py), so that `make run`
+    # needs nothing else; JOB_WORKER=false leaves them to `flask --app service jobs work`.
+    from service.admin import jobs
+
+    jobs.start_workers()
+
+
+def worker_exit(server, worker):
+    # A job in progress rolls back and goes back to the queue for another worker at once.
+    from service.admin import jobs
+
+    jobs.stop_workers(timeout=10)

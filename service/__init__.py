@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import bodies, cli, db, docs, errors, headers, health, limits, observability
 from service.admin import cli as admin_cli
+from service.admin import jobs
 from service.admin import routes as admin
 from service.api import Api
 from service.catalogue import COLLECTIONS
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api.register_blueprint(recommendations.blp)
     api.register_blueprint(sync.blp)
     admin.register(api)
+    jobs.init_app(app)
     app.register_blueprint(docs.blp)
     cli.register(app)
     admin_cli.register(app)

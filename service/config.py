@@ -30,6 +30,11 @@ VARIABLES = frozenset(
         "CACHE_MAX_AGE",
         "PROXY_HOPS",
         "LOCK_TIMEOUT_MS",
+        "IMPORT_JOB_BYTES",
+        "IMPORT_JOB_ITEMS",
+        "JOB_WORKER",
+        "JOB_LEASE_SECONDS",
+        "JOB_RETENTION_HOURS",
         # Read by gunicorn.conf.py and prometheus_client.
         "WEB_CONCURRENCY",
         "GUNICORN_TIMEOUT",
@@ -120,6 +125,15 @@ class Settings:
     proxy_hops: int = 0
     # A write waits this long for another one to finish before it is answered 503.
     lock_timeout_ms: int = 5000
+    # Imports at least this large (bytes of JSON, or items) run as jobs, outside the request.
+    import_job_bytes: int = 1_048_576
+    import_job_items: int = 5000
+    # This process runs import jobs in a thread of its own (gunicorn workers, `flask jobs work`).
+    job_worker: bool = True
+    # A running job whose worker has not been heard from for this long is taken over.
+    job_lease_seconds: int = 30
+    # A finished job's stored bundle is deleted after this many hours.
+    job_retention_hours: int = 168
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -154,4 +168,9 @@ class Settings:
             cache_max_age=_int(env, "CACHE_MAX_AGE", 300, 0, 86_400),
             proxy_hops=_int(env, "PROXY_HOPS", 0, 0, 5),
             lock_timeout_ms=_int(env, "LOCK_TIMEOUT_MS", 5000, 100, 25_000),
+            import_job_bytes=_int(env, "IMPORT_JOB_BYTES", 1_048_576, 1024, 1_073_741_824),
+            import_job_items=_int(env, "IMPORT_JOB_ITEMS", 5000, 1, 10_000_000),
+            job_worker=_bool(env, "JOB_WORKER", True),
+            job_lease_seconds=_int(env, "JOB_LEASE_SECONDS", 30, 2, 3600),
+            job_retention_hours=_int(env, "JOB_RETENTION_HOURS", 168, 1, 87_600),
         )

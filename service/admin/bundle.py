@@ -52,6 +52,11 @@ class Problems:
     def __bool__(self) -> bool:
         return self.count > 0
 
+    def copy(self) -> Problems:
+        clone = Problems(self.limit)
+        clone.listed, clone.count = dict(self.listed), self.count
+        return clone
+
     def add(self, path: str, messages: list[str]) -> None:
         if path in self.listed:
             self.listed[path] = [*self.listed[path], *messages]
@@ -181,7 +186,12 @@ def parse_item(
 
 
 @dataclass
-class _Parsed:
+class ParsedBundle:
+    """A bundle checked against the schemas: its valid items and the problems found."""
+
+    problems: Problems
+    # The bundle's own `prune` (the caller's choice overrides it).
+    prune: bool = False
     items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # {collection: {slug: index in the bundle}} of the valid items.
     index: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -193,10 +203,15 @@ class _Parsed:
     invalid: dict[str, set[str]] = field(default_factory=dict)
 
 
-def _parse(bundle: Any, problems: Problems, progress: Progress | None = None) -> _Parsed:
+def parse_bundle(bundle: Any, progress: Progress | None = None) -> ParsedBundle:
+    """Check every item of `bundle` against its schema (no database needed).
+
+    The result holds all that the import needs: the raw bundle can be let go of.
+    """
     if not isinstance(bundle, dict):
         raise InvalidInput("A bundle is a JSON object keyed by collection name.")
-    parsed = _Parsed(total=count_items(bundle))
+    problems = Problems()
+    parsed = ParsedBundle(problems, bundle.get("prune") is True, total=count_items(bundle))
     done = 0
     for name, items in bundle.items():
         if name == "prune":
@@ -244,10 +259,9 @@ def validate_bundle(bundle: Any) -> dict[str, list[dict[str, Any]]]:
 
     References are not checked here (that needs the database): `import_bundle` does both.
     """
-    problems = Problems()
-    parsed = _parse(bundle, problems)
-    if problems:
-        raise problems.error()
+    parsed = parse_bundle(bundle)
+    if parsed.problems:
+        raise parsed.problems.error()
     return parsed.items
 
 
@@ -314,10 +328,32 @@ def import_bundle(
     and nothing is written unless there is none. `require_review` applies the publishing
     rule of `reviews.review_problem`. `progress(phase, done, total)` hears how far it got.
     """
-    problems = Problems()
-    parsed = _parse(bundle, problems, progress)
+    return import_parsed(
+        session,
+        parse_bundle(bundle, progress),
+        dry_run=dry_run,
+        prune=prune,
+        actor=actor,
+        require_review=require_review,
+        progress=progress,
+    )
+
+
+def import_parsed(
+    session: Session,
+    parsed: ParsedBundle,
+    *,
+    dry_run: bool = False,
+    prune: bool | None = None,
+    actor: Actor = SYSTEM,
+    require_review: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """`import_bundle` for a bundle already parsed; `parsed` can be imported again (after a
+    rolled-back attempt), as it is not changed."""
+    problems = parsed.problems.copy()
     if prune is None:
-        prune = bool(isinstance(bundle, dict) and bundle.get("prune") is True)
+        prune = parsed.prune
     if not dry_run and not problems:
         # From here on, what this import checks stays true until it commits.
         take_turn(session)
@@ -354,7 +390,7 @@ def import_bundle(
 
 
 def _plan(
-    parsed: _Parsed,
+    parsed: ParsedBundle,
     rows: Mapping[str, Mapping[str, Any]],
     problems: Problems,
     *,
@@ -416,7 +452,7 @@ def _delete(
 
 def _upsert(
     session: Session,
-    parsed: _Parsed,
+    parsed: ParsedBundle,
     plans: Mapping[str, CollectionPlan],
     known: dict[str, dict[str, Any]],
     before: Mapping[tuple[str, str], str | None],
@@ -465,7 +501,7 @@ def _upsert(
 
 
 def _targets(
-    session: Session, parsed: _Parsed, rows: dict[str, dict[str, Any]]
+    session: Session, parsed: ParsedBundle, rows: dict[str, dict[str, Any]]
 ) -> dict[str, dict[str, Any]]:
     """Rows by collection and slug: the bundle's own, and every row its items refer to."""
     wanted: dict[str, set[str]] = {}
@@ -483,7 +519,7 @@ def _targets(
 
 
 def _reference_errors(
-    parsed: _Parsed, slugs: Mapping[str, set[str]], prune: bool, problems: Problems
+    parsed: ParsedBundle, slugs: Mapping[str, set[str]], prune: bool, problems: Problems
 ) -> None:
     available: dict[str, set[str]] = {}
     for collection in COLLECTIONS:

@@ -15,7 +15,7 @@ from service.config import VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
-OWN_SERVICES = ("migrate", "api")
+OWN_SERVICES = ("migrate", "api", "worker")
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +57,17 @@ def test_stack_has_database_job_api_and_redis(compose: dict[str, Any]) -> None:
     # No fixed host port, or a second replica could not start.
     assert all(":" not in str(port) for port in api.get("ports", []))
     assert "healthcheck" in api
+
+
+def test_import_jobs_have_a_worker_in_the_stack(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    worker = services["worker"]
+    assert worker["command"][-2:] == ["jobs", "work"]
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert worker["restart"] in {"always", "unless-stopped"}
+    assert worker["environment"]["DATABASE_URL"] == services["api"]["environment"]["DATABASE_URL"]
+    # The API's own workers leave jobs to it.
+    assert services["api"]["environment"]["JOB_WORKER"] == "false"
 
 
 def test_compose_sets_only_variables_the_service_reads(compose: dict[str, Any]) -> None:
