@@ -24,6 +24,7 @@ claiming is a write too.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import logging
 import os
 import random
@@ -56,7 +57,7 @@ from service.admin.bundle import (
     import_parsed,
     parse_bundle,
 )
-from service.admin.models import Job, JobPayload, JobState
+from service.admin.models import ApiKey, Job, JobPayload, JobState
 from service.content.models import utcnow
 from service.db import Database, UTCDateTime, contention
 from service.errors import Conflict, NotFound, ServiceError
@@ -72,6 +73,10 @@ MAX_ATTEMPTS = 3
 WRITE_ATTEMPTS = 8
 READ_CHUNK = 1 << 20
 POLL_SECONDS = 1.0
+# How long a worker's own small writes wait for SQLite's write lock.
+SQLITE_NO_WAIT_MS = 50
+# How often clients are told to look at a job (Retry-After of the 202).
+POLL_HINT_SECONDS = 2
 PROGRESS_SECONDS = 1.0
 CLEANUP_SECONDS = 600.0
 # Share of the whole each phase fills, in percent, in the order the phases run.
@@ -260,6 +265,27 @@ def _worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+@contextmanager
+def _small_write(database: Database) -> Iterator[sa.Connection]:
+    """A connection for one short write of a worker's own (a claim, a heartbeat) that commits
+    when the block ends. On SQLite it gives up at once rather than wait for the write lock,
+    which a long import may hold for minutes: the worker tries again at its next turn."""
+    with database.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        waited = 0
+        if sqlite:
+            waited = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_NO_WAIT_MS}")
+        try:
+            yield connection
+            connection.commit()
+        finally:
+            connection.rollback()
+            if sqlite:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {waited}")
+                connection.commit()
+
+
 def claim(database: Database, lease_seconds: int) -> Claim | None:
     """Claim the oldest job that is queued or whose worker stopped renewing its lease."""
     now = utcnow()
@@ -268,30 +294,40 @@ def claim(database: Database, lease_seconds: int) -> Claim | None:
         candidates = session.scalars(
             sa.select(Job.id).where(_claimable(now)).order_by(Job.id).limit(5)
         ).all()
-        session.commit()
-        for job_id in candidates:
-            token = uuid.uuid4().hex
-            claimed = session.execute(
-                sa.update(Job)
-                .where(Job.id == job_id, _claimable(now))
-                .values(
-                    state=JobState.RUNNING,
-                    claim=token,
-                    worker=_worker_name(),
-                    attempts=Job.attempts + 1,
-                    started_at=sa.func.coalesce(Job.started_at, sa.literal(now, UTCDateTime())),
-                    heartbeat_at=now,
-                    lease_expires_at=now + timedelta(seconds=lease_seconds),
-                )
-                .execution_options(synchronize_session=False)
-            )
-            session.commit()
-            # Zero rows: another worker claimed it between the read and the update.
-            if getattr(claimed, "rowcount", 0) == 1:
-                attempts = session.scalar(sa.select(Job.attempts).where(Job.id == job_id))
-                session.commit()
-                return Claim(job_id, token, int(attempts or 0))
+    for job_id in candidates:
+        try:
+            found = _claim_one(database, job_id, now, lease_seconds)
+        except DBAPIError as error:
+            if contention(error) is None:
+                raise
+            # Another worker is writing (SQLite: maybe a long import): next time.
+            continue
+        if found is not None:
+            return found
     return None
+
+
+def _claim_one(database: Database, job_id: int, now: datetime, lease_seconds: int) -> Claim | None:
+    token = uuid.uuid4().hex
+    with _small_write(database) as connection:
+        claimed = connection.execute(
+            sa.update(Job)
+            .where(Job.id == job_id, _claimable(now))
+            .values(
+                state=JobState.RUNNING,
+                claim=token,
+                worker=_worker_name(),
+                attempts=Job.attempts + 1,
+                started_at=sa.func.coalesce(Job.started_at, sa.literal(now, UTCDateTime())),
+                heartbeat_at=now,
+                lease_expires_at=now + timedelta(seconds=lease_seconds),
+            )
+        )
+        # Zero rows: another worker claimed it between the read and the update.
+        if claimed.rowcount != 1:
+            return None
+        attempts = connection.scalar(sa.select(Job.attempts).where(Job.id == job_id))
+        return Claim(job_id, token, int(attempts or 0))
 
 
 def _held(claimed: Claim) -> sa.ColumnElement[bool]:
@@ -365,32 +401,21 @@ def _release(database: Database, claimed: Claim) -> None:
 def _renew(database: Database, claimed: Claim, lease_seconds: int, progress: Progress) -> None:
     """Extend the lease and record the progress, if the job is still this claim's."""
     now = utcnow()
-    sqlite = database.engine.dialect.name == "sqlite"
     try:
-        with database.engine.connect() as connection:
-            if sqlite:
-                # While the import itself holds SQLite's write lock, give up at once.
-                waited = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
-                connection.exec_driver_sql("PRAGMA busy_timeout = 50")
-            try:
-                connection.execute(
-                    sa.update(Job)
-                    .where(_held(claimed))
-                    .values(
-                        heartbeat_at=now,
-                        lease_expires_at=now + timedelta(seconds=lease_seconds),
-                        phase=progress.phase,
-                        done=progress.done,
-                        total=progress.total,
-                    )
+        with _small_write(database) as connection:
+            connection.execute(
+                sa.update(Job)
+                .where(_held(claimed))
+                .values(
+                    heartbeat_at=now,
+                    lease_expires_at=now + timedelta(seconds=lease_seconds),
+                    phase=progress.phase,
+                    done=progress.done,
+                    total=progress.total,
                 )
-                connection.commit()
-            finally:
-                if sqlite:
-                    connection.rollback()
-                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(waited or 0)}")
-                    connection.commit()
+            )
     except DBAPIError as error:
+        # SQLite while the import writes, or the database is down: the next beat tries again.
         log.debug("job %s heartbeat skipped: %s", claimed.job_id, type(error).__name__)
 
 
@@ -464,9 +489,18 @@ def _run_claimed(app: Flask, database: Database, claimed: Claim, progress: Progr
         options = dict(job.options)
         actor = Actor(job.key_id, job.key_name)
         data = payload.data if payload is not None else None
+        key = session.get(ApiKey, job.key_id) if job.key_id is not None else None
+        # Revoking a key stops everything it sent, imports still waiting in the queue too.
+        revoked = key is not None and key.revoked_at is not None
         session.expunge_all()
         session.commit()
     with _heartbeat(database, claimed, lease, progress):
+        if revoked:
+            detail = (
+                "The API key that sent this import was revoked before it ran; nothing was written."
+            )
+            _fail(database, claimed, progress, problem_of(HTTPStatus.UNAUTHORIZED, detail))
+            return
         if data is None:
             detail = "The stored bundle of this job is gone; send the import again."
             _fail(database, claimed, progress, problem_of(HTTPStatus.GONE, detail))
@@ -533,12 +567,17 @@ def _import(
             except (IntegrityError, DBAPIError) as error:
                 session.rollback()
                 retry = isinstance(error, IntegrityError) or contention(error) is not None
-                if not (retry or error.connection_invalidated) or attempt == WRITE_ATTEMPTS:
+                if not (retry or error.connection_invalidated):
                     log.error("job %s: database error %s", claimed.job_id, type(error).__name__)
-                    if not retry and not error.connection_invalidated:
-                        detail = "An unexpected error occurred; nothing was written."
-                        _fail(database, claimed, progress, problem_of(500, detail))
-                    # Otherwise the lease runs out and another attempt starts later.
+                    detail = "An unexpected error occurred; nothing was written."
+                    _fail(database, claimed, progress, problem_of(500, detail))
+                    return
+                if attempt == WRITE_ATTEMPTS:
+                    # Other writes kept it waiting, or the database went away: back to the
+                    # queue (if the database lets us; else the lease runs out) for later.
+                    log.warning("job %s: %s, handed back", claimed.job_id, type(error).__name__)
+                    with contextlib.suppress(DBAPIError):
+                        _release(database, claimed)
                     return
             except Exception:
                 session.rollback()
@@ -600,8 +639,9 @@ class Worker:
                 if time.monotonic() - self._cleaned_at > CLEANUP_SECONDS:
                     self.clean_up()
             except DBAPIError as error:
-                # The database is down, or busy: try again at the next poll.
-                log.warning("import job worker: database error %s", type(error).__name__)
+                # The database is down, or busy (an import writing on SQLite): poll again.
+                level = logging.DEBUG if contention(error) else logging.WARNING
+                log.log(level, "import job worker: database error %s", type(error).__name__)
             except Exception:
                 log.exception("import job worker: unexpected error")
             if not ran:

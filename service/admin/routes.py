@@ -281,7 +281,13 @@ def catalogue_blueprint() -> AdminBlueprint:
         schema=JobSchema,
         success=True,
         description="A large bundle: the import runs as a job. Follow Location to see it.",
-        headers={"Location": {"description": "The job", "schema": {"type": "string"}}},
+        headers={
+            "Location": {"description": "The job", "schema": {"type": "string"}},
+            "Retry-After": {
+                "description": "Seconds to wait between two looks at the job",
+                "schema": {"type": "integer"},
+            },
+        },
     )
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
@@ -390,6 +396,8 @@ def _accepted(session: Session, data: bytes, size: int, args: dict[str, Any]) ->
     response = jsonify(JobSchema().dump(jobs.view(session, job)))
     response.status_code = 202
     response.headers["Location"] = url_for("admin_jobs.get_job", job_id=job.id)
+    # Looking at the job counts against RATELIMIT_ADMIN like any admin request.
+    response.headers["Retry-After"] = str(jobs.POLL_HINT_SECONDS)
     return response
 
 

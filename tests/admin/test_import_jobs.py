@@ -458,3 +458,32 @@ def test_the_cli_imports_a_file_with_a_progress_bar(
     assert failed.exit_code != 0
     assert "problem(s); nothing was written" in failed.output
     assert len([line for line in failed.output.splitlines() if line.startswith("  faqs.")]) == 100
+
+
+def test_a_job_sent_with_a_key_revoked_since_does_not_run(
+    make_live_admin: Callable[..., LiveAdmin],
+) -> None:
+    live = make_live_admin(import_job_items=10)
+    admin = client_with(live.app, live.admin_key)
+    made = admin.post("/v1/admin/keys", json={"name": "soon revoked", "role": "editor"})
+    sender = client_with(live.app, made.json["key"])
+    accepted = sender.post("/v1/admin/import", json={"faqs": faqs(12, "revoked")})
+    assert accepted.status_code == HTTPStatus.ACCEPTED
+    assert accepted.headers["Retry-After"].isdigit()
+    assert admin.post(f"/v1/admin/keys/{made.json['id']}/revoke").status_code == HTTPStatus.OK
+    run_jobs(live.app)
+    failed = job_of(admin, accepted)
+    assert failed["state"] == "failed" and failed["error"]["status"] == 401
+    assert "revoked" in failed["error"]["detail"]
+    assert faq_count(live.app, "revoked") == 0
+
+
+def test_a_large_body_over_the_import_limit_is_413_and_no_job(
+    make_live_admin: Callable[..., LiveAdmin],
+) -> None:
+    live = make_live_admin(import_job_bytes=1024, max_import_length=2048, max_content_length=2048)
+    body = json.dumps({"faqs": [faq(f"too-big-{n}", answer="x" * 500) for n in range(8)]})
+    response = editor(live).post("/v1/admin/import", data=body, content_type="application/json")
+    assert_problem(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+    with live.app.app_context():
+        assert db.session().scalar(sa.select(sa.func.count()).select_from(Job)) == 0
