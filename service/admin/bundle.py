@@ -39,6 +39,10 @@ PHASES = (VALIDATING, CHECKING, WRITING)
 Progress = Callable[[str, int, int], None]
 # Items between two progress reports.
 PROGRESS_EVERY = 200
+# Items written between two flushes of a large import.
+FLUSH_EVERY = 1000
+# Collections other collections refer to: their new rows are kept until the import ends.
+REFERRED_TO = frozenset(r.collection for c in COLLECTIONS for r in c.relations.values())
 
 
 class Problems:
@@ -461,7 +465,7 @@ def _upsert(
     total: int = 0,
 ) -> list[Change]:
     changes: list[Change] = []
-    done = 0
+    done = written = 0
     for collection in COLLECTIONS:
         plan = plans.get(collection.name)
         if plan is None:
@@ -481,7 +485,8 @@ def _upsert(
             if row is None:
                 row = collection.model(created_at=now)
                 session.add(row)
-                known[collection.name][slug] = row
+                if collection.name in REFERRED_TO:
+                    known[collection.name][slug] = row
             apply_item(session, collection, row, data, known)
             row.updated_at = now
             action = Action.UPDATE if (collection.name, slug) in before else Action.CREATE
@@ -493,6 +498,10 @@ def _upsert(
                 unburied.append(slug)
             elif was_public and not is_public(data):
                 buried.append(slug)
+            written += 1
+            if written % FLUSH_EVERY == 0:
+                # Rows flushed and not kept for later references can be let go of.
+                session.flush()
         # Per collection, so that the next collections' items can refer to these rows.
         session.flush()
         tombstones.unbury(session, collection.name, unburied)

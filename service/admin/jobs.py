@@ -515,6 +515,12 @@ def _run_claimed(app: Flask, database: Database, claimed: Claim, progress: Progr
         except ServiceError as error:
             _fail(database, claimed, progress, problem_of(error.status, error.detail))
             return
+        except Exception:
+            # Failed for good, not left to be claimed (and to fail) again and again.
+            log.exception("job %s: its bundle could not be read", claimed.job_id)
+            detail = "An unexpected error occurred; nothing was written."
+            _fail(database, claimed, progress, problem_of(500, detail))
+            return
         _import(database, claimed, parsed, options, actor, progress)
 
 
