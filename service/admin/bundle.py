@@ -8,6 +8,7 @@ writes go through the same parsing, reference checks, apply and audit steps.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,16 @@ CHUNK = 500
 # An error report lists this many problems (and counts them all): a million bad items must
 # not become a 48 MB answer.
 MAX_LISTED_PROBLEMS = 100
+MAX_PATH, MAX_MESSAGE = 200, 500
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text`, or its start and a digest of the whole (two long paths stay two paths)."""
+    if len(text) <= limit:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{text[: limit - 14]}…{digest}"
+
 
 # The phases of an import, in order, as reported to `progress(phase, done, total)`.
 VALIDATING, CHECKING, WRITING = "validating", "checking", "writing"
@@ -62,12 +73,14 @@ class Problems:
         return clone
 
     def add(self, path: str, messages: list[str]) -> None:
+        # Paths hold the bundle's own keys: a report stays small however long they are.
+        path = _clip(path, MAX_PATH)
         if path in self.listed:
-            self.listed[path] = [*self.listed[path], *messages]
+            self.listed[path] = [*self.listed[path], *(_clip(m, MAX_MESSAGE) for m in messages)]
             return
         self.count += 1
         if len(self.listed) < self.limit:
-            self.listed[path] = list(messages)
+            self.listed[path] = [_clip(m, MAX_MESSAGE) for m in messages]
 
     def add_nested(self, prefix: str, messages: Any) -> None:
         """Marshmallow's nested messages, each under its full path (`faqs.3.answer`)."""

@@ -312,7 +312,7 @@ def catalogue_blueprint() -> AdminBlueprint:
         session = db.session()
         length = request.content_length
         if length is not None and length >= settings.import_job_bytes:
-            # Stored as it streams in, compressed: never parsed, nor held whole, here.
+            # Compressed as it streams in: never parsed here, only its compressed form kept.
             return _accepted(session, *_streamed_body(), args)
         body = request.get_json()
         if bundle.count_items(body) >= settings.import_job_items:

@@ -487,3 +487,17 @@ def test_a_large_body_over_the_import_limit_is_413_and_no_job(
     assert_problem(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
     with live.app.app_context():
         assert db.session().scalar(sa.select(sa.func.count()).select_from(Job)) == 0
+
+
+def test_an_error_report_stays_small_however_long_the_bundle_keys_are(
+    make_live_admin: Callable[..., LiveAdmin],
+) -> None:
+    live = make_live_admin(**SYNC_ONLY)
+    long_keys = {("k" * 50_000) + str(n): [] for n in range(150)}
+    item = {("field-" * 5000) + str(n): 1 for n in range(150)}
+    body = json.dumps({**long_keys, "faqs": [{**faq("long"), **item}]}).encode()
+    assert len(body) > 8_000_000
+    response = editor(live).post("/v1/admin/import", data=body, content_type="application/json")
+    problem = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY)
+    assert problem["error_count"] == 300
+    assert len(response.get_data()) < 60_000
