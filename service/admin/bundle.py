@@ -251,7 +251,9 @@ def parse_bundle(bundle: Any, progress: Progress | None = None) -> ParsedBundle:
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(VALIDATING, done, parsed.total)
             data, messages, refs = parse_item(collection, item)
-            checkable.append((index, refs))
+            if refs:
+                # Only items with references to check: a million empty items keep nothing.
+                checkable.append((index, refs))
             if data is None:
                 problems.add_nested(f"{name}.{index}", messages)
                 if isinstance(item, dict) and isinstance(item.get("slug"), str):
