@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 FLASK := $(BIN)/flask --app service
 
-.PHONY: install system-parts web-packages run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration bench bench-workers fuzz audit clean
+.PHONY: install system-parts web-packages run dev prepare test test-sqlite test-postgresql lint fmt typecheck openapi migration bench bench-workers bench-import fuzz audit clean
 
 install: $(STAMP)
 
@@ -96,6 +96,11 @@ bench: install
 bench-workers: install
 	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 	$(BIN)/python bench/workers.py $(BENCH_ARGS)
+
+## Large imports through gunicorn, as jobs: 100,000 valid items, then 1,000,000 invalid ones,
+## on PostgreSQL and SQLite. Writes docs/performance.md. BENCH_IMPORT_ARGS="--items 10000".
+bench-import: install
+	$(BIN)/python bench/imports.py $(BENCH_IMPORT_ARGS)
 
 ## Fuzz the service under gunicorn with schemathesis: every operation, every check,
 ## FUZZ_EXAMPLES examples each, on a fresh database (FUZZ_BACKEND=postgresql or sqlite).

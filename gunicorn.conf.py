@@ -51,3 +51,18 @@ def on_exit(server):
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(_limits_file + suffix):
             os.remove(_limits_file + suffix)
+
+
+def post_worker_init(worker):
+    # Each worker also runs import jobs in a thread (service/admin/jobs.py), so that `make run`
+    # needs nothing else; JOB_WORKER=false leaves them to `flask --app service jobs work`.
+    from service.admin import jobs
+
+    jobs.start_workers()
+
+
+def worker_exit(server, worker):
+    # A job in progress rolls back and goes back to the queue for another worker at once.
+    from service.admin import jobs
+
+    jobs.stop_workers(timeout=10)

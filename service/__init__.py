@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service import bodies, cli, db, docs, errors, headers, health, limits, observability
 from service.admin import cli as admin_cli
+from service.admin import jobs
 from service.admin import routes as admin
 from service.api import Api
 from service.catalogue import COLLECTIONS
@@ -71,7 +72,13 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    db.init_app(app, settings.database_url, echo=settings.sql_echo, pooler=settings.database_pooler)
+    db.init_app(
+        app,
+        settings.database_url,
+        echo=settings.sql_echo,
+        pooler=settings.database_pooler,
+        lock_timeout_ms=settings.lock_timeout_ms,
+    )
     errors.register(app)
     bodies.init_app(
         app,
@@ -100,6 +107,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api.register_blueprint(sync.blp)
     api.register_blueprint(search.blp)
     admin.register(api)
+    jobs.init_app(app)
     docs.link_safe(api)
     docs.annotate(api)
     app.register_blueprint(docs.blp)

@@ -33,6 +33,12 @@ class ProblemSchema(Schema):
         values=_f.List(_f.String()),
         metadata={"description": "Each invalid field's path (location.field) and its messages"},
     )
+    error_count = _f.Integer(
+        metadata={
+            "description": "How many problems there are in all, when `errors` lists only the "
+            "first ones"
+        }
+    )
 
 
 class Parser(FlaskParser):

@@ -32,6 +32,12 @@ VARIABLES = frozenset(
         "PROXY_HOPS",
         "BODY_TIMEOUT",
         "RATELIMIT_FILE",
+        "LOCK_TIMEOUT_MS",
+        "IMPORT_JOB_BYTES",
+        "IMPORT_JOB_ITEMS",
+        "JOB_WORKER",
+        "JOB_LEASE_SECONDS",
+        "JOB_RETENTION_HOURS",
         # Read by gunicorn.conf.py and prometheus_client.
         "WEB_CONCURRENCY",
         "GUNICORN_TIMEOUT",
@@ -127,6 +133,17 @@ class Settings:
     body_timeout: int = 10
     # SQLite file the worker processes of one instance count rate limits in (without Redis).
     ratelimit_file: str | None = None
+    # A write waits this long for another one to finish before it is answered 503.
+    lock_timeout_ms: int = 5000
+    # Imports at least this large (bytes of JSON, or items) run as jobs, outside the request.
+    import_job_bytes: int = 1_048_576
+    import_job_items: int = 5000
+    # This process runs import jobs in a thread of its own (gunicorn workers, `flask jobs work`).
+    job_worker: bool = True
+    # A running job whose worker has not been heard from for this long is taken over.
+    job_lease_seconds: int = 30
+    # A finished job's stored bundle is deleted after this many hours.
+    job_retention_hours: int = 168
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -163,4 +180,10 @@ class Settings:
             proxy_hops=_int(env, "PROXY_HOPS", 0, 0, 5),
             body_timeout=_int(env, "BODY_TIMEOUT", 10, 1, 3600),
             ratelimit_file=env.get("RATELIMIT_FILE", "").strip() or None,
+            lock_timeout_ms=_int(env, "LOCK_TIMEOUT_MS", 5000, 100, 25_000),
+            import_job_bytes=_int(env, "IMPORT_JOB_BYTES", 1_048_576, 1024, 1_073_741_824),
+            import_job_items=_int(env, "IMPORT_JOB_ITEMS", 5000, 1, 10_000_000),
+            job_worker=_bool(env, "JOB_WORKER", True),
+            job_lease_seconds=_int(env, "JOB_LEASE_SECONDS", 30, 2, 3600),
+            job_retention_hours=_int(env, "JOB_RETENTION_HOURS", 168, 1, 87_600),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -76,7 +77,18 @@ def _admin_write() -> bool:
     )
 
 
-def make_engine(url: str, *, echo: bool = False, pooler: str = "none") -> Engine:
+# How long a statement waits for a lock another transaction holds before it fails (and the
+# request is answered 503 with Retry-After): well under the worker timeout.
+DEFAULT_LOCK_TIMEOUT_MS = 5000
+
+
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    pooler: str = "none",
+    lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS,
+) -> Engine:
     # A failed statement's error (logged with its traceback) must not carry its parameters:
     # they hold key hashes, editors' text, whatever a client sent.
     kwargs: dict[str, Any] = {
@@ -85,7 +97,8 @@ def make_engine(url: str, *, echo: bool = False, pooler: str = "none") -> Engine
         "hide_parameters": True,
     }
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, **kwargs)
+        # SQLite has one write lock per database: `timeout` is how long a writer waits for it.
+        engine = sa.create_engine(url, connect_args={"timeout": lock_timeout_ms / 1000}, **kwargs)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -93,6 +106,9 @@ def make_engine(url: str, *, echo: bool = False, pooler: str = "none") -> Engine
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Write-ahead logging: readers never wait for a writer (a long import included),
+            # nor a writer for readers. The mode is kept in the file; this is a no-op after.
+            cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
         @sa.event.listens_for(engine, "begin")
@@ -100,9 +116,36 @@ def make_engine(url: str, *, echo: bool = False, pooler: str = "none") -> Engine
             connection.exec_driver_sql("BEGIN IMMEDIATE" if _admin_write() else "BEGIN")
 
         return engine
-    kwargs["connect_args"] = _connect_args(pooler)
+    connect_args = {**_connect_args(pooler), "options": f"-c lock_timeout={lock_timeout_ms}"}
     # pre_ping: a PostgreSQL restart must not leave stale pooled connections behind.
-    return sa.create_engine(url, pool_pre_ping=True, **kwargs)
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+# deadlock_detected and serialization_failure: the transaction lost a race and was rolled
+# back; running it again is safe and will usually succeed.
+_CONFLICT_STATES = frozenset({"40P01", "40001"})
+# lock_not_available: lock_timeout ran out while another transaction held the lock.
+_BUSY_STATES = frozenset({"55P03"})
+_SQLITE_BUSY = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+
+def contention(error: BaseException) -> str | None:
+    """Why a database error is about other transactions, if it is.
+
+    "conflict": the transaction lost a race (a deadlock, a serialization failure) and can run
+    again at once; "busy": it waited for a lock as long as it may; None: anything else.
+    """
+    orig = getattr(error, "orig", error)
+    state = getattr(orig, "sqlstate", None)
+    if state in _CONFLICT_STATES:
+        return "conflict"
+    if state in _BUSY_STATES:
+        return "busy"
+    if isinstance(orig, sqlite3.OperationalError) and (
+        getattr(orig, "sqlite_errorcode", None) in _SQLITE_BUSY or "locked" in str(orig)
+    ):
+        return "busy"
+    return None
 
 
 def _connect_args(pooler: str) -> dict[str, Any]:
@@ -196,8 +239,16 @@ class Database:
         return isinstance(self.sessionmaker.kw.get("bind"), sa.Connection)
 
 
-def init_app(app: Flask, url: str, *, echo: bool = False, pooler: str = "none") -> Database:
-    database = Database(make_engine(url, echo=echo, pooler=pooler), pooler)
+def init_app(
+    app: Flask,
+    url: str,
+    *,
+    echo: bool = False,
+    pooler: str = "none",
+    lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS,
+) -> Database:
+    engine = make_engine(url, echo=echo, pooler=pooler, lock_timeout_ms=lock_timeout_ms)
+    database = Database(engine, pooler)
     app.extensions["db"] = database
 
     @app.teardown_appcontext

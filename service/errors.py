@@ -11,6 +11,8 @@ from flask import Flask, Response, json, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from service.db import contention
+
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
 
@@ -20,10 +22,18 @@ class ServiceError(Exception):
 
     status = HTTPStatus.INTERNAL_SERVER_ERROR
 
-    def __init__(self, detail: str, *, errors: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: dict[str, Any] | None = None,
+        extensions: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        # More members of the problem object (RFC 9457 "extension members").
+        self.extensions = extensions
 
 
 class NotFound(ServiceError):
@@ -40,6 +50,16 @@ class InvalidInput(ServiceError):
     status = HTTPStatus.UNPROCESSABLE_ENTITY
 
 
+class Busy(ServiceError):
+    """Other writes kept the database busy for longer than a request may wait."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    retry_after = 2
+
+
+BUSY_DETAIL = "Another write is in progress and took too long to finish; try again shortly."
+
+
 def problem(
     status: int,
     detail: str,
@@ -47,6 +67,7 @@ def problem(
     title: str | None = None,
     errors: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> Response:
     """An RFC 9457 problem details response."""
     body: dict[str, Any] = {
@@ -59,6 +80,8 @@ def problem(
     }
     if errors:
         body["errors"] = errors
+    for name, value in (extensions or {}).items():
+        body.setdefault(name, value)
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -120,10 +143,21 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError) -> Response:
-        return problem(error.status, error.detail, errors=error.errors)
+        retry_after = getattr(error, "retry_after", None)
+        return problem(
+            error.status,
+            error.detail,
+            errors=error.errors,
+            extensions=error.extensions,
+            headers={"Retry-After": str(retry_after)} if retry_after else None,
+        )
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(error: OperationalError) -> Response:
+        if contention(error) is not None:
+            # Waited for other writers (a lock) as long as a request may: not an outage.
+            log.warning("database busy: %s", error.__class__.__name__)
+            return _service_error(Busy(BUSY_DETAIL))
         log.error("database unavailable: %s", error.__class__.__name__)
         return problem(
             HTTPStatus.SERVICE_UNAVAILABLE,

@@ -1,6 +1,6 @@
 """Every model of the service, imported in one place for the mapper and Alembic."""
 
-from service.admin.models import ApiKey, AuditEntry, Tombstone
+from service.admin.models import ApiKey, AuditEntry, Job, JobPayload, Tombstone
 from service.causes.models import Cause
 from service.content.models import Source
 from service.content.versioning import ContentState
@@ -23,6 +23,8 @@ __all__ = [
     "Exercise",
     "ExerciseContraindication",
     "Faq",
+    "Job",
+    "JobPayload",
     "PainBand",
     "Remedy",
     "RiskFactor",

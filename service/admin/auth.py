@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import http
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, g, request
@@ -14,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import ETags
 
 from service import db, limits
-from service.admin import keys
+from service.admin import keys, writes
 from service.admin.audit import Actor, state_hash
 from service.admin.models import Role
 from service.api import Blueprint
@@ -33,6 +35,7 @@ SECURITY_SCHEME_SPEC = {
     ),
 }
 REALM = "backcare"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 log = logging.getLogger(__name__)
 
 
@@ -54,6 +57,8 @@ class AdminBlueprint(Blueprint):
 
     The check is the blueprint's before_request, not a decorator on each view, so that a
     route added to an admin blueprint later is protected without anyone remembering to.
+    For the same reason every write route runs as a unit of work (`writes.run`): a race lost
+    to another writer is run again, and ends as a 409 or a 503, never a 500.
     ETags are the sha256 of the item's bundle shape, the same hash the audit log records.
     """
 
@@ -62,6 +67,19 @@ class AdminBlueprint(Blueprint):
         self.role = role
         self.before_request(self._authenticate)
         self._prepare_doc_cbks.append(self._prepare_security_doc)
+
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: Any = None,
+        provide_automatic_options: bool | None = None,
+        **options: Any,
+    ) -> None:
+        methods = {method.upper() for method in options.get("methods") or ("GET",)}
+        if view_func is not None and methods & WRITE_METHODS:
+            view_func = _unit_of_work(view_func)
+        super().add_url_rule(rule, endpoint, view_func, provide_automatic_options, **options)
 
     def _authenticate(self) -> Response | None:
         # CORS preflights never carry credentials; answering them reveals only the methods.
@@ -168,6 +186,14 @@ class AdminBlueprint(Blueprint):
                 "again, reapply your change and retry with the current ETag."
             )
         )
+
+
+def _unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def run_view(*args: Any, **kwargs: Any) -> Any:
+        return writes.run(db.session(), lambda: view(*args, **kwargs))
+
+    return run_view
 
 
 # How much of a non-matching If-Match a 412 quotes back.

@@ -8,8 +8,9 @@ writes go through the same parsing, reference checks, apply and audit steps.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,12 +23,82 @@ from service.admin import tombstones
 from service.admin.audit import SYSTEM, Actor, Change, record, state_hash
 from service.admin.models import Action
 from service.admin.reviews import review_problem
+from service.admin.writes import take_turn
 from service.catalogue import BY_NAME, COLLECTIONS, Collection, Links, Refs
 from service.content.models import Status, utcnow
-from service.errors import InvalidInput, flatten_errors
+from service.errors import Conflict, InvalidInput, flatten_errors
 
 # Keeps IN lists well under the bound-parameter limits of SQLite and PostgreSQL.
 CHUNK = 500
+# An error report lists this many problems (and counts them all): a million bad items must
+# not become a 48 MB answer.
+MAX_LISTED_PROBLEMS = 100
+MAX_PATH, MAX_MESSAGE = 200, 500
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text`, or its start and a digest of the whole (two long paths stay two paths)."""
+    if len(text) <= limit:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"{text[: limit - 14]}…{digest}"
+
+
+# The phases of an import, in order, as reported to `progress(phase, done, total)`.
+VALIDATING, CHECKING, WRITING = "validating", "checking", "writing"
+PHASES = (VALIDATING, CHECKING, WRITING)
+Progress = Callable[[str, int, int], None]
+# Items between two progress reports.
+PROGRESS_EVERY = 200
+# Items written between two flushes of a large import.
+FLUSH_EVERY = 1000
+# Collections other collections refer to: their new rows are kept until the import ends.
+REFERRED_TO = frozenset(r.collection for c in COLLECTIONS for r in c.relations.values())
+
+
+class Problems:
+    """What is wrong with a bundle: the first problems with their paths, and how many in all."""
+
+    def __init__(self, limit: int = MAX_LISTED_PROBLEMS) -> None:
+        self.limit = limit
+        self.listed: dict[str, list[str]] = {}
+        self.count = 0
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def copy(self) -> Problems:
+        clone = Problems(self.limit)
+        clone.listed, clone.count = dict(self.listed), self.count
+        return clone
+
+    def add(self, path: str, messages: list[str]) -> None:
+        # Paths hold the bundle's own keys: a report stays small however long they are.
+        path = _clip(path, MAX_PATH)
+        if path in self.listed:
+            self.listed[path] = [*self.listed[path], *(_clip(m, MAX_MESSAGE) for m in messages)]
+            return
+        self.count += 1
+        if len(self.listed) < self.limit:
+            self.listed[path] = [_clip(m, MAX_MESSAGE) for m in messages]
+
+    def add_nested(self, prefix: str, messages: Any) -> None:
+        """Marshmallow's nested messages, each under its full path (`faqs.3.answer`)."""
+        for path, flat in flatten_errors(messages, prefix).items():
+            self.add(path, flat)
+
+    def error(self, what: str = "The bundle") -> InvalidInput:
+        detail = f"{what} has {self.count} problem(s); nothing was written."
+        if self.count > len(self.listed):
+            detail += f" The first {len(self.listed)} are listed under errors."
+        return InvalidInput(detail, errors=self.listed, extensions={"error_count": self.count})
+
+
+def count_items(bundle: Any) -> int:
+    """How many items a bundle holds (in the lists of its collections)."""
+    if not isinstance(bundle, dict):
+        return 0
+    return sum(len(v) for k, v in bundle.items() if k != "prune" and isinstance(v, list))
 
 
 @dataclass
@@ -132,52 +203,67 @@ def parse_item(
 
 
 @dataclass
-class _Parsed:
+class ParsedBundle:
+    """A bundle checked against the schemas: its valid items and the problems found."""
+
+    problems: Problems
+    # The bundle's own `prune` (the caller's choice overrides it).
+    prune: bool = False
     items: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # {collection: {slug: index in the bundle}} of the valid items.
     index: dict[str, dict[str, int]] = field(default_factory=dict)
-    # Problems found by the schemas, nested as {collection: {index: messages}}.
-    errors: dict[str, Any] = field(default_factory=dict)
+    # How many items the bundle holds, valid or not.
+    total: int = 0
     # (index, data) of every item whose references can be checked, valid or not.
     checkable: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)
     # Slugs of the invalid items: referring to one is not a second problem, only theirs.
     invalid: dict[str, set[str]] = field(default_factory=dict)
 
 
-def _parse(bundle: Any) -> _Parsed:
+def parse_bundle(bundle: Any, progress: Progress | None = None) -> ParsedBundle:
+    """Check every item of `bundle` against its schema (no database needed).
+
+    The result holds all that the import needs: the raw bundle can be let go of.
+    """
     if not isinstance(bundle, dict):
         raise InvalidInput("A bundle is a JSON object keyed by collection name.")
-    parsed = _Parsed()
+    problems = Problems()
+    parsed = ParsedBundle(problems, bundle.get("prune") is True, total=count_items(bundle))
+    done = 0
     for name, items in bundle.items():
         if name == "prune":
             if not isinstance(items, bool):
-                parsed.errors[name] = ["Must be true or false."]
+                problems.add(name, ["Must be true or false."])
             continue
         collection = BY_NAME.get(name)
         if collection is None:
             known = ", ".join(c.name for c in COLLECTIONS)
-            parsed.errors[name] = [f"Unknown collection; known: {known}."]
+            problems.add(name, [f"Unknown collection; known: {known}."])
             continue
         if not isinstance(items, list):
-            parsed.errors[name] = ["Must be a list of items."]
+            problems.add(name, ["Must be a list of items."])
             continue
         loaded: list[dict[str, Any]] = []
         checkable: list[tuple[int, dict[str, Any]]] = []
         seen: dict[str, int] = {}
         for index, item in enumerate(items):
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(VALIDATING, done, parsed.total)
             data, messages, refs = parse_item(collection, item)
-            checkable.append((index, refs))
+            if refs:
+                # Only items with references to check: a million empty items keep nothing.
+                checkable.append((index, refs))
             if data is None:
-                parsed.errors.setdefault(name, {})[index] = messages
+                problems.add_nested(f"{name}.{index}", messages)
                 if isinstance(item, dict) and isinstance(item.get("slug"), str):
                     parsed.invalid.setdefault(name, set()).add(item["slug"])
                 continue
             if data["slug"] in seen:
-                parsed.errors.setdefault(name, {})[index] = {
-                    "slug": [
-                        f"Duplicate slug {data['slug']!r} (also at index {seen[data['slug']]})."
-                    ]
-                }
+                problems.add(
+                    f"{name}.{index}.slug",
+                    [f"Duplicate slug {data['slug']!r} (also at index {seen[data['slug']]})."],
+                )
                 continue
             seen[data["slug"]] = index
             loaded.append(data)
@@ -192,10 +278,9 @@ def validate_bundle(bundle: Any) -> dict[str, list[dict[str, Any]]]:
 
     References are not checked here (that needs the database): `import_bundle` does both.
     """
-    parsed = _parse(bundle)
-    if parsed.errors:
-        flat = flatten_errors(parsed.errors)
-        raise InvalidInput(f"The bundle has {len(flat)} invalid field(s).", errors=flat)
+    parsed = parse_bundle(bundle)
+    if parsed.problems:
+        raise parsed.problems.error()
     return parsed.items
 
 
@@ -253,17 +338,46 @@ def import_bundle(
     prune: bool | None = None,
     actor: Actor = SYSTEM,
     require_review: bool = False,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Validate then apply `bundle`. Flushes; the caller commits (or rolls back).
 
     Every problem (schema, references, reviews, deletions that would leave references
-    dangling) is reported at once, and nothing is written unless there is none.
-    `require_review` applies the publishing rule of `reviews.review_problem`.
+    dangling) is reported at once (the first `MAX_LISTED_PROBLEMS` of them, and how many),
+    and nothing is written unless there is none. `require_review` applies the publishing
+    rule of `reviews.review_problem`. `progress(phase, done, total)` hears how far it got.
     """
-    parsed = _parse(bundle)
+    return import_parsed(
+        session,
+        parse_bundle(bundle, progress),
+        dry_run=dry_run,
+        prune=prune,
+        actor=actor,
+        require_review=require_review,
+        progress=progress,
+    )
+
+
+def import_parsed(
+    session: Session,
+    parsed: ParsedBundle,
+    *,
+    dry_run: bool = False,
+    prune: bool | None = None,
+    actor: Actor = SYSTEM,
+    require_review: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """`import_bundle` for a bundle already parsed; `parsed` can be imported again (after a
+    rolled-back attempt), as it is not changed."""
+    problems = parsed.problems.copy()
     if prune is None:
-        prune = bool(isinstance(bundle, dict) and bundle.get("prune") is True)
-    errors = flatten_errors(parsed.errors) if parsed.errors else {}
+        prune = parsed.prune
+    if not dry_run and not problems:
+        # From here on, what this import checks stays true until it commits.
+        take_turn(session)
+    if progress is not None:
+        progress(CHECKING, 0, parsed.total)
 
     slugs = {c.name: set(session.scalars(sa.select(c.model.slug))) for c in COLLECTIONS}
     rows: dict[str, dict[str, Any]] = {}
@@ -271,44 +385,50 @@ def import_bundle(
         # A prune deletes what the bundle leaves out, so it needs every row of the collection.
         wanted = slugs[name] if prune else {item["slug"] for item in items} & slugs[name]
         rows[name] = load_by_slug(session, BY_NAME[name], wanted, with_relations=True)
-    errors.update(_reference_errors(parsed, slugs, prune))
-    plans, before = _plan(parsed, rows, errors, require_review=require_review)
+    _reference_errors(parsed, slugs, prune, problems)
+    plans, before = _plan(parsed, rows, problems, require_review=require_review, progress=progress)
     if prune:
         for name, plan in plans.items():
             plan.deleted = sorted(slugs[name] - {item["slug"] for item in parsed.items[name]})
-        errors.update(_dangling_after_prune(session, plans))
-    if errors:
-        raise InvalidInput(
-            f"The bundle has {len(errors)} problem(s); nothing was written.", errors=errors
-        )
+        _dangling_after_prune(session, plans, problems)
+    if problems:
+        raise problems.error()
     result = ImportResult(plans=plans, dry_run=dry_run)
     if dry_run:
         return result
 
     now = utcnow()
+    if progress is not None:
+        progress(WRITING, 0, parsed.total)
     changes = _delete(session, plans, rows, now)
-    changes += _upsert(session, parsed, plans, _targets(session, parsed, rows), before, now)
+    targets = _targets(session, parsed, rows)
+    changes += _upsert(session, parsed, plans, targets, before, now, progress, parsed.total)
     record(session, actor, changes, now)
     session.flush()
     return result
 
 
 def _plan(
-    parsed: _Parsed,
+    parsed: ParsedBundle,
     rows: Mapping[str, Mapping[str, Any]],
-    errors: dict[str, list[str]],
+    problems: Problems,
     *,
     require_review: bool,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, CollectionPlan], dict[tuple[str, str], str | None]]:
     """What each item of the bundle does (created, updated, unchanged), and the state hash of
-    each item it updates; adds the review rule's problems to `errors`."""
+    each item it updates; adds the review rule's problems to `problems`."""
     plans: dict[str, CollectionPlan] = {}
     before: dict[tuple[str, str], str | None] = {}
+    done = 0
     for collection in COLLECTIONS:
         if collection.name not in parsed.items:
             continue
         plan = plans[collection.name] = CollectionPlan()
         for data in parsed.items[collection.name]:
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(CHECKING, done, parsed.total)
             slug = data["slug"]
             row = rows[collection.name].get(slug)
             if row is None:
@@ -323,7 +443,7 @@ def _plan(
             problem = review_problem(data, before=row) if require_review else None
             if problem:
                 index = parsed.index[collection.name][slug]
-                errors[f"{collection.name}.{index}.last_reviewed"] = [problem]
+                problems.add(f"{collection.name}.{index}.last_reviewed", [problem])
     return plans, before
 
 
@@ -351,13 +471,16 @@ def _delete(
 
 def _upsert(
     session: Session,
-    parsed: _Parsed,
+    parsed: ParsedBundle,
     plans: Mapping[str, CollectionPlan],
     known: dict[str, dict[str, Any]],
     before: Mapping[tuple[str, str], str | None],
     now: datetime,
+    progress: Progress | None = None,
+    total: int = 0,
 ) -> list[Change]:
     changes: list[Change] = []
+    done = written = 0
     for collection in COLLECTIONS:
         plan = plans.get(collection.name)
         if plan is None:
@@ -366,6 +489,9 @@ def _upsert(
         buried: list[str] = []
         unburied: list[str] = []
         for data in parsed.items[collection.name]:
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(WRITING, done, total)
             slug = data["slug"]
             if slug not in changed:
                 continue
@@ -374,7 +500,8 @@ def _upsert(
             if row is None:
                 row = collection.model(created_at=now)
                 session.add(row)
-                known[collection.name][slug] = row
+                if collection.name in REFERRED_TO:
+                    known[collection.name][slug] = row
             apply_item(session, collection, row, data, known)
             row.updated_at = now
             action = Action.UPDATE if (collection.name, slug) in before else Action.CREATE
@@ -386,6 +513,10 @@ def _upsert(
                 unburied.append(slug)
             elif was_public and not is_public(data):
                 buried.append(slug)
+            written += 1
+            if written % FLUSH_EVERY == 0:
+                # Rows flushed and not kept for later references can be let go of.
+                session.flush()
         # Per collection, so that the next collections' items can refer to these rows.
         session.flush()
         tombstones.unbury(session, collection.name, unburied)
@@ -394,7 +525,7 @@ def _upsert(
 
 
 def _targets(
-    session: Session, parsed: _Parsed, rows: dict[str, dict[str, Any]]
+    session: Session, parsed: ParsedBundle, rows: dict[str, dict[str, Any]]
 ) -> dict[str, dict[str, Any]]:
     """Rows by collection and slug: the bundle's own, and every row its items refer to."""
     wanted: dict[str, set[str]] = {}
@@ -412,8 +543,8 @@ def _targets(
 
 
 def _reference_errors(
-    parsed: _Parsed, slugs: Mapping[str, set[str]], prune: bool
-) -> dict[str, list[str]]:
+    parsed: ParsedBundle, slugs: Mapping[str, set[str]], prune: bool, problems: Problems
+) -> None:
     available: dict[str, set[str]] = {}
     for collection in COLLECTIONS:
         in_bundle = {item["slug"] for item in parsed.items.get(collection.name, [])}
@@ -422,21 +553,20 @@ def _reference_errors(
             available[collection.name] = in_bundle
         else:
             available[collection.name] = in_bundle | slugs[collection.name]
-    errors: dict[str, list[str]] = {}
     for name, checkable in parsed.checkable.items():
         collection = BY_NAME[name]
         for index, item in checkable:
             for path, target, slug in item_references(collection, item):
                 if slug not in available[target]:
-                    errors[f"{name}.{index}.{path}"] = [f"No {target} item has the slug {slug!r}."]
-    return errors
+                    problems.add(
+                        f"{name}.{index}.{path}", [f"No {target} item has the slug {slug!r}."]
+                    )
 
 
 def _dangling_after_prune(
-    session: Session, plans: Mapping[str, CollectionPlan]
-) -> dict[str, list[str]]:
+    session: Session, plans: Mapping[str, CollectionPlan], problems: Problems
+) -> None:
     """Items outside the bundle that would still refer to an item the prune deletes."""
-    errors: dict[str, list[str]] = {}
     for name, plan in plans.items():
         if not plan.deleted:
             continue
@@ -448,10 +578,10 @@ def _dangling_after_prune(
             if entry[0] not in plans
         ]
         for slug, users in describe_referrers(found).items():
-            errors[f"prune.{name}.{slug}"] = [
-                f"Would be deleted, but is still used by {', '.join(users)}."
-            ]
-    return errors
+            problems.add(
+                f"prune.{name}.{slug}",
+                [f"Would be deleted, but is still used by {', '.join(users)}."],
+            )
 
 
 def apply_item(
@@ -468,7 +598,7 @@ def apply_item(
             setattr(row, name, value)
         elif isinstance(relation, Refs):
             targets = existing[relation.collection]
-            setattr(row, name, [targets[slug] for slug in value])
+            setattr(row, name, [_target(targets, relation.collection, slug) for slug in value])
         else:
             _apply_links(session, row, name, relation, value, existing[relation.collection])
 
@@ -488,11 +618,22 @@ def _apply_links(
     links = []
     for position, entry in enumerate(entries, start=1):
         fields = {k: v for k, v in entry.items() if k != relation.key}
-        fields[relation.key] = targets[entry[relation.key]]
+        fields[relation.key] = _target(targets, relation.collection, entry[relation.key])
         if relation.ordered:
             fields["position"] = position
         links.append(relation.link_class(**fields))
     setattr(row, name, links)
+
+
+def _target(targets: Mapping[str, Any], collection: str, slug: str) -> Any:
+    row = targets.get(slug)
+    if row is None:
+        # It existed when the write was checked: a writer that does not take turns deleted it.
+        raise Conflict(
+            f"The {collection} item {slug!r} was deleted while this write was in progress; "
+            "try again."
+        )
+    return row
 
 
 def export_bundle(session: Session) -> dict[str, list[dict[str, Any]]]:

@@ -1,18 +1,26 @@
-"""Command-line key management: `flask --app service keys create | list | revoke`."""
+"""Admin on the command line: keys (`keys create | list | revoke`), `import FILE` with a
+progress bar, and an import job worker in the foreground (`jobs work`)."""
 
 from __future__ import annotations
 
+import json
+import signal
+import sys
 from datetime import datetime, timedelta
+from typing import IO, Any
 
 import click
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 
 from service import db
-from service.admin import keys
+from service.admin import jobs, keys, writes
 from service.admin.audit import Actor
+from service.admin.bundle import import_bundle
 from service.admin.models import Role
 from service.content.models import utcnow
-from service.errors import NotFound
+from service.db import contention
+from service.errors import NotFound, ServiceError
 
 CLI = Actor(None, "command line")
 
@@ -21,7 +29,114 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
 
 
+class ProgressBar:
+    """An import's progress on stderr: redrawn in place on a terminal, else a line per tenth."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.shown: tuple[str | None, int] = (None, -1)
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        percent = jobs.overall_percent(phase, done, total)
+        filled = int(self.WIDTH * percent / 100)
+        bar = f"[{'#' * filled}{'-' * (self.WIDTH - filled)}] {percent:5.1f}%"
+        line = f"{phase:<10} {bar}  {done}/{total} items"
+        if self.tty:
+            click.echo(f"\r{line}", nl=False, file=self.stream)
+        elif self.shown != (phase, int(percent // 10)):
+            click.echo(line, file=self.stream)
+        self.shown = (phase, int(percent // 10))
+
+    def close(self) -> None:
+        if self.tty:
+            click.echo(file=self.stream)
+
+
+def _problem_lines(error: ServiceError) -> str:
+    lines = [error.detail]
+    lines += [f"  {path}: {'; '.join(messages)}" for path, messages in (error.errors or {}).items()]
+    return "\n".join(lines)
+
+
 def register(app: Flask) -> None:
+    @app.cli.command("import")
+    @click.argument("file", type=click.File("rb"))
+    @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+    @click.option(
+        "--prune/--no-prune",
+        default=None,
+        help="Delete the items of the bundle's collections that it leaves out "
+        "(default: the bundle's own `prune`).",
+    )
+    def import_file(file: IO[bytes], dry_run: bool, prune: bool | None) -> None:
+        """Import a bundle from FILE (JSON, as GET /v1/admin/export gives), all or nothing.
+
+        The same checks as POST /v1/admin/import, published items needing reviews; the audit
+        log names the command line. A progress bar shows how far it is.
+        """
+        try:
+            bundle = jobs.parse_body(app, file.read())
+        except ServiceError as error:
+            raise click.ClickException(error.detail) from None
+        session = db.session()
+        bar = ProgressBar()
+
+        def work() -> Any:
+            result = import_bundle(
+                session,
+                bundle,
+                dry_run=dry_run,
+                prune=prune,
+                actor=CLI,
+                require_review=True,
+                progress=bar,
+            )
+            if dry_run:
+                session.rollback()
+            else:
+                session.commit()
+            return result
+
+        try:
+            result = writes.run(session, work)
+        except ServiceError as error:
+            raise click.ClickException(_problem_lines(error)) from None
+        except OperationalError as error:
+            if contention(error) is None:
+                raise
+            raise click.ClickException(
+                "Another write kept the catalogue busy; try again."
+            ) from None
+        finally:
+            bar.close()
+        click.echo(json.dumps(result.summary(), indent=2))
+
+    @app.cli.group("jobs")
+    def jobs_group() -> None:
+        """Import jobs: large bundles imported outside the request."""
+
+    @jobs_group.command("work")
+    def work() -> None:
+        """Run import jobs in this process until stopped (SIGTERM or Ctrl-C).
+
+        gunicorn workers run jobs themselves unless JOB_WORKER=false; this is for a process
+        that does nothing else (docker-compose.yml's `worker`), or beside `make dev`. A job
+        in progress when it stops is rolled back and goes back to the queue at once.
+        """
+        worker = jobs.Worker(app)
+
+        def stop(_signal: int, _frame: Any) -> None:
+            worker.stopping.set()
+            worker.wake.set()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        click.echo("Running import jobs; stop with Ctrl-C.")
+        worker.run()
+
     @app.cli.group("keys")
     def keys_group() -> None:
         """API keys for the admin API."""

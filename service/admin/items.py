@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from service.admin import tombstones
 from service.admin.audit import Actor, Change, last_writers, record, state_hash
 from service.admin.bundle import (
+    MAX_LISTED_PROBLEMS,
     apply_item,
     describe_referrers,
     dump_item,
@@ -31,6 +32,7 @@ from service.admin.bundle import (
 )
 from service.admin.models import Action
 from service.admin.reviews import NEEDS_REVIEW, review_problem
+from service.admin.writes import take_turn
 from service.catalogue import BY_NAME, Collection
 from service.content.models import ContentMixin, JsonArrayContains, Status, utcnow
 from service.content.queries import _like_pattern
@@ -75,8 +77,11 @@ def get_item(session: Session, collection: Collection, slug: str, *, lock: bool 
     """A row with its relations, drafts included; `lock` holds it until the transaction ends.
 
     Writers lock the row before comparing ETags, so that two writers holding the same ETag
-    cannot both pass the check: the second waits, then sees the first one's change.
+    cannot both pass the check: the second waits, then sees the first one's change. A writer
+    takes its turn (`writes.take_turn`) before it locks anything.
     """
+    if lock:
+        take_turn(session)
     stmt = (
         sa.select(collection.model)
         .where(collection.model.slug == slug)
@@ -155,7 +160,15 @@ def _validate(
             errors["last_reviewed"] = [problem]
     if errors or data is None:
         prefixed = {f"json.{path}": messages for path, messages in sorted(errors.items())}
-        raise InvalidInput(describe_fields(prefixed), errors=prefixed)
+        if len(prefixed) <= MAX_LISTED_PROBLEMS:
+            raise InvalidInput(describe_fields(prefixed), errors=prefixed)
+        # A body with thousands of bad entries gets the first ones and a count.
+        listed = dict(list(prefixed.items())[:MAX_LISTED_PROBLEMS])
+        raise InvalidInput(
+            f"{describe_fields(listed)} | and {len(prefixed) - len(listed)} more problem(s)",
+            errors=listed,
+            extensions={"error_count": len(prefixed)},
+        )
     return data, targets
 
 
@@ -199,6 +212,7 @@ def _write(
 
 
 def create_item(session: Session, collection: Collection, raw: Any, actor: Actor) -> Any:
+    take_turn(session)
     data, targets = _validate(session, collection, raw, before=None)
     model = collection.model
     if session.scalar(sa.select(model.id).where(model.slug == data["slug"])) is not None:
@@ -237,6 +251,7 @@ def update_item(session: Session, collection: Collection, row: Any, raw: Any, ac
 
 def delete_item(session: Session, collection: Collection, row: Any, actor: Actor) -> None:
     """Delete an item no other item refers to, leaving a tombstone."""
+    take_turn(session)
     users = describe_referrers(referrers(session, collection, [row.slug])).get(row.slug)
     if users:
         raise Conflict(
@@ -256,6 +271,7 @@ def set_status(
     session: Session, collection: Collection, row: ContentMixin, status: Status, actor: Actor
 ) -> ContentMixin:
     """Publish or unpublish. Publishing needs a review; doing it twice changes nothing."""
+    take_turn(session)
     if row.status is status:
         return row
     if status is Status.PUBLISHED and row.last_reviewed is None:

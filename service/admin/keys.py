@@ -98,6 +98,9 @@ def find_key(session: Session, id_or_prefix: str | int) -> ApiKey:
 
 def revoke_key(session: Session, key: ApiKey, *, actor: Actor) -> ApiKey:
     """Revoke a key for good. Revoking a revoked key changes nothing."""
+    # Two admins revoking it at once: the second waits, then sees it revoked (one audit entry).
+    # NO KEY UPDATE: it must not wait for writes that merely refer to the key (audit entries).
+    session.refresh(key, with_for_update={"key_share": True})
     if key.revoked_at is not None:
         return key
     before = state_hash(key_state(key))

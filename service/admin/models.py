@@ -1,9 +1,10 @@
-"""API keys, the audit log of every write, and tombstones of deleted content."""
+"""API keys, the audit log of every write, tombstones of deleted content, and import jobs."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -83,3 +84,59 @@ class Tombstone(Base):
     # The content version of the deletion, so that delta sync returns it in order.
     version: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0", index=True)
     deleted_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class JobState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class Job(Base):
+    """Work done outside the request (the import of a large bundle), by one worker at a time.
+
+    A worker claims a job by setting `claim` to a token of its own and keeps `lease_expires_at`
+    in the future while it works; a job whose lease ran out is claimed again by another.
+    Finishing is conditional on the claim, in the transaction of the work itself.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (sa.Index("ix_jobs_state_lease_expires_at", "state", "lease_expires_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    state: Mapped[JobState] = mapped_column(str_enum(JobState))
+    # What the job was asked to do ({"dry_run": false, "prune": null} for an import).
+    options: Mapped[dict[str, Any]]
+    key_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("api_keys.id", ondelete="SET NULL"), index=True
+    )
+    key_name: Mapped[str] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
+    heartbeat_at: Mapped[datetime | None]
+    lease_expires_at: Mapped[datetime | None]
+    # Who holds the job (host and process id), and the token of that claim.
+    worker: Mapped[str | None] = mapped_column(sa.String(200))
+    claim: Mapped[str | None] = mapped_column(sa.String(64))
+    attempts: Mapped[int] = mapped_column(default=0)
+    phase: Mapped[str | None] = mapped_column(sa.String(16))
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    bundle_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    result: Mapped[dict[str, Any] | None]
+    # A problem object (status, detail, errors, error_count) when the job failed.
+    error: Mapped[dict[str, Any] | None]
+
+
+class JobPayload(Base):
+    """The bundle a job imports, zlib-compressed; deleted once the job is old enough."""
+
+    __tablename__ = "job_payloads"
+
+    job_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)

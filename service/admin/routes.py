@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app, request
+from flask import Response, current_app, g, jsonify, request, url_for
+from sqlalchemy.orm import Session
 
 from service import bodies, db, examples
-from service.admin import audit, bundle, items, keys, reviews
+from service.admin import audit, bundle, items, jobs, keys, reviews
 from service.admin.auth import SECURITY_SCHEME, SECURITY_SCHEME_SPEC, AdminBlueprint, current_actor
 from service.admin.models import ApiKey, Role
 from service.admin.schemas import (
@@ -28,6 +29,7 @@ from service.admin.schemas import (
     BundleSchema,
     ImportArgsSchema,
     ImportSummarySchema,
+    JobSchema,
     NewApiKeySchema,
     PageArgsSchema,
     ReviewArgsSchema,
@@ -327,27 +329,52 @@ def catalogue_blueprint() -> AdminBlueprint:
     @blp.doc(operationId="admin_import", **_json_body(BundleSchema, examples.bundle_body()))
     @blp.arguments(ImportArgsSchema, location="query")
     @blp.response(200, ImportSummarySchema)
+    @blp.alt_response(
+        202,
+        schema=JobSchema,
+        success=True,
+        description="A large bundle: the import runs as a job. Follow Location to see it.",
+        headers={
+            "Location": {"description": "The job", "schema": {"type": "string"}},
+            "Retry-After": {
+                "description": "Seconds to wait between two looks at the job",
+                "schema": {"type": "integer"},
+            },
+        },
+    )
     @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     @bodies.large_body
-    def import_bundle(args: dict[str, Any]) -> dict[str, Any]:
+    def import_bundle(args: dict[str, Any]) -> Any:
         """Import a bundle: all or nothing
 
         Validates the whole bundle first and reports every problem with its location
-        (`stretches.3.helps_with.0`); then upserts by slug in one transaction. Importing the
-        same bundle twice changes nothing the second time. `dry_run` returns the plan and
-        writes nothing; `prune` (or `"prune": true` in the bundle) deletes the items of the
-        bundle's collections that it leaves out. Published items need a review date. Bodies
-        may be up to MAX_IMPORT_LENGTH bytes.
+        (`stretches.3.helps_with.0`; the first 100, and `error_count`); then upserts by slug
+        in one transaction. Importing the same bundle twice changes nothing the second time.
+        `dry_run` returns the plan and writes nothing; `prune` (or `"prune": true` in the
+        bundle) deletes the items of the bundle's collections that it leaves out. Published
+        items need a review date. Bodies may be up to MAX_IMPORT_LENGTH bytes.
+
+        A bundle of IMPORT_JOB_BYTES bytes or IMPORT_JOB_ITEMS items or more is imported by a
+        job, outside the request: the answer is 202 with the job (and its `Location`), whose
+        `result` (or `error`) is, once it is done, what this answer would have been.
         """
         settings: Settings = current_app.config["SETTINGS"]
         request.max_content_length = max(
             settings.max_import_length, current_app.config["MAX_CONTENT_LENGTH"] or 0
         )
         session = db.session()
+        length = request.content_length
+        if length is not None and length >= settings.import_job_bytes:
+            # Compressed as it streams in: never parsed here, only its compressed form kept.
+            return _accepted(session, *_streamed_body(), args)
+        body = request.get_json()
+        if bundle.count_items(body) >= settings.import_job_items:
+            raw = request.get_data(cache=True)
+            return _accepted(session, jobs.compress(raw), len(raw), args)
         result = bundle.import_bundle(
             session,
-            request.get_json(),
+            body,
             dry_run=args["dry_run"],
             prune=args.get("prune"),
             actor=current_actor(),
@@ -402,6 +429,56 @@ def catalogue_blueprint() -> AdminBlueprint:
             page_size=args["page_size"],
         )
         return _page(found, total, args)
+
+    return blp
+
+
+def _streamed_body() -> tuple[bytes, int]:
+    # Kept for the request: the stream can be read once, and a write may be run again.
+    if "import_body" not in g:
+        g.import_body = jobs.read_body(request.stream)
+    stored: tuple[bytes, int] = g.import_body
+    return stored
+
+
+def _accepted(session: Session, data: bytes, size: int, args: dict[str, Any]) -> Response:
+    job = jobs.submit(
+        session, data, size, dry_run=args["dry_run"], prune=args.get("prune"), actor=current_actor()
+    )
+    session.commit()
+    jobs.wake()
+    response = jsonify(JobSchema().dump(jobs.view(session, job)))
+    response.status_code = 202
+    response.headers["Location"] = url_for("admin_jobs.get_job", job_id=job.id)
+    # Looking at the job counts against RATELIMIT_ADMIN like any admin request.
+    response.headers["Retry-After"] = str(jobs.POLL_HINT_SECONDS)
+    return response
+
+
+def jobs_blueprint() -> AdminBlueprint:
+    """Jobs: imports of large bundles, run outside the request."""
+    blp = AdminBlueprint(
+        "admin_jobs",
+        __name__,
+        url_prefix="/v1/admin/jobs",
+        description="Editors: imports of large bundles, which run outside the request.",
+    )
+
+    @blp.route("/<int(min=1, max=2147483647):job_id>", methods=["GET"])
+    @blp.doc(operationId="admin_get_job")
+    @blp.response(200, JobSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get_job(job_id: int) -> dict[str, Any]:
+        """Get a job: its state, progress, and result or errors
+
+        `state` goes from queued to running to succeeded or failed. `progress` counts the
+        items done in the current phase (validating, checking, writing) and the percentage of
+        the whole. Once succeeded, `result` is what the import did (or, for a dry run, would
+        do); once failed, `error` is the problem (the first 100 problems and `error_count`)
+        and nothing was written. A job whose worker stops is taken up again by another.
+        """
+        session = db.session()
+        return jobs.view(session, jobs.find(session, job_id))
 
     return blp
 
@@ -473,6 +550,7 @@ def register(api: Api) -> None:
     """Document the bearer scheme and register every admin blueprint on `api`."""
     api.spec.components.security_scheme(SECURITY_SCHEME, SECURITY_SCHEME_SPEC)
     api.register_blueprint(catalogue_blueprint())
+    api.register_blueprint(jobs_blueprint())
     api.register_blueprint(keys_blueprint())
     for collection in COLLECTIONS:
         api.register_blueprint(content_blueprint(collection))

@@ -8,7 +8,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.admin.models import Action, Role
+from service.admin.bundle import PHASES
+from service.admin.models import Action, JobState, Role
 from service.catalogue import COLLECTIONS, Collection
 from service.content.models import ContentMixin, Status, utcnow
 from service.content.schemas import MAX_PAGE, Instant, Schema
@@ -278,3 +279,83 @@ ADMIN_PAGE_SCHEMAS = {name: page_schema(schema) for name, schema in ADMIN_ITEM_S
 ApiKeyPageSchema = page_schema(ApiKeySchema)
 AuditPageSchema = page_schema(AuditEntrySchema)
 ReviewDuePageSchema = page_schema(ReviewDueSchema)
+
+
+class JobProgressSchema(Schema):
+    phase = fields.String(
+        allow_none=True,
+        required=True,
+        validate=validate.OneOf(PHASES),
+        metadata={
+            "description": "validating (each item against its schema), checking (against the "
+            "catalogue), then writing; null until the job starts"
+        },
+    )
+    done = fields.Integer(required=True, metadata={"description": "Items done in this phase"})
+    total = fields.Integer(required=True, metadata={"description": "Items in the bundle"})
+    percent = fields.Float(required=True, metadata={"description": "Of the whole job, 0 to 100"})
+
+
+class JobProblemSchema(Schema):
+    """The problem the same import would have been answered with, had it been synchronous."""
+
+    status = fields.Integer(required=True)
+    title = fields.String(required=True)
+    detail = fields.String(required=True)
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "The first problems, each under its path in the bundle"},
+    )
+    error_count = fields.Integer(metadata={"description": "How many problems there are in all"})
+
+
+class JobSchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["import"]))
+    state = fields.Enum(
+        JobState,
+        by_value=True,
+        required=True,
+        metadata={"description": "queued, running, then succeeded or failed"},
+    )
+    dry_run = fields.Boolean(required=True)
+    prune = fields.Boolean(allow_none=True, required=True)
+    created_by = fields.String(required=True, metadata={"description": "Name of the key"})
+    created_at = fields.DateTime(required=True)
+    started_at = fields.DateTime(allow_none=True, required=True)
+    finished_at = fields.DateTime(allow_none=True, required=True)
+    heartbeat_at = fields.DateTime(
+        allow_none=True,
+        required=True,
+        metadata={"description": "When its worker last said it was still at it"},
+    )
+    queued_seconds = fields.Float(allow_none=True, required=True)
+    running_seconds = fields.Float(
+        allow_none=True, required=True, metadata={"description": "So far, or in all once done"}
+    )
+    attempts = fields.Integer(
+        required=True,
+        metadata={"description": "Times a worker took it up (more than 1: a worker stopped)"},
+    )
+    worker = fields.String(
+        allow_none=True, required=True, metadata={"description": "host:pid that runs (ran) it"}
+    )
+    bundle_bytes = fields.Integer(required=True)
+    bundle_kept = fields.Boolean(
+        required=True,
+        metadata={"description": "The stored bundle is deleted JOB_RETENTION_HOURS after the end"},
+    )
+    progress = fields.Nested(JobProgressSchema, required=True)
+    result = fields.Nested(
+        ImportSummarySchema,
+        allow_none=True,
+        required=True,
+        metadata={"description": "Once succeeded: what the import did (or would do), as `200`"},
+    )
+    error = fields.Nested(
+        JobProblemSchema,
+        allow_none=True,
+        required=True,
+        metadata={"description": "Once failed: why; nothing was written"},
+    )

@@ -197,3 +197,46 @@ def test_an_import_is_audited_and_deletions_leave_tombstones(
     }
     stones = session.scalars(sa.select(Tombstone.slug).where(Tombstone.collection == "faqs"))
     assert set(stones) == {f["slug"] for f in faqs[3:]}
+
+
+def test_an_import_written_in_several_flushes_keeps_what_later_items_refer_to(
+    session: Session, seed_bundle: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New causes, new stretches citing them and a new routine of those stretches, written a
+    few rows per flush: every reference still lands on its row."""
+    from service.admin import bundle as engine
+
+    monkeypatch.setattr(engine, "FLUSH_EVERY", 2)
+    cause, stretch, routine = (
+        seed_bundle["causes"][0],
+        seed_bundle["stretches"][0],
+        seed_bundle["routines"][0],
+    )
+    causes = [{**copy.deepcopy(cause), "slug": f"chunked-cause-{n}"} for n in range(5)]
+    stretches = [
+        {
+            **copy.deepcopy(stretch),
+            "slug": f"chunked-stretch-{n}",
+            "helps_with": [f"chunked-cause-{n}"],
+            "contraindications": [{"cause": f"chunked-cause-{4 - n}", "reason": "Test."}],
+        }
+        for n in range(5)
+    ]
+    steps = [{**routine["steps"][0], "stretch": f"chunked-stretch-{n}"} for n in range(5)]
+    routines = [{**copy.deepcopy(routine), "slug": "chunked-routine", "steps": steps}]
+    bundle = {"causes": causes, "stretches": stretches, "routines": routines}
+    result = import_bundle(session, bundle)
+    assert {n: c["created"] for n, c in result.summary()["collections"].items()} == {
+        "causes": 5,
+        "stretches": 5,
+        "routines": 1,
+    }
+    exported = export_bundle(session)
+    by_slug = {s["slug"]: s for s in exported["stretches"]}
+    for n in range(5):
+        assert by_slug[f"chunked-stretch-{n}"]["helps_with"] == [f"chunked-cause-{n}"]
+        assert by_slug[f"chunked-stretch-{n}"]["contraindications"][0]["cause"] == (
+            f"chunked-cause-{4 - n}"
+        )
+    written = next(r for r in exported["routines"] if r["slug"] == "chunked-routine")
+    assert [s["stretch"] for s in written["steps"]] == [f"chunked-stretch-{n}" for n in range(5)]

@@ -22,7 +22,7 @@ COMPOSE = ROOT / "docker-compose.yml"
 # The Compose Specification's JSON schema (github.com/compose-spec/compose-spec,
 # schema/compose-spec.json at 170098ba, Apache-2.0), kept here so the check needs no network.
 SCHEMA = Path(__file__).with_name("compose-spec.json")
-OWN_SERVICES = ("migrate", "api")
+OWN_SERVICES = ("migrate", "api", "worker")
 
 
 @cache
@@ -96,6 +96,17 @@ def test_the_proxy_is_the_only_way_in(compose: dict[str, Any]) -> None:
     assert "server api:8000;" in (ROOT / "deploy" / "nginx" / "backcare.conf").read_text()
     assert "ports" not in services["api"] and "8000" in services["api"]["expose"]
     assert services["api"]["environment"]["PROXY_HOPS"] == "1"
+
+
+def test_import_jobs_have_a_worker_in_the_stack(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    worker = services["worker"]
+    assert worker["command"][-2:] == ["jobs", "work"]
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert worker["restart"] in {"always", "unless-stopped"}
+    assert worker["environment"]["DATABASE_URL"] == services["api"]["environment"]["DATABASE_URL"]
+    # The API's own workers leave jobs to it.
+    assert services["api"]["environment"]["JOB_WORKER"] == "false"
 
 
 def test_compose_sets_only_variables_the_service_reads(compose: dict[str, Any]) -> None:

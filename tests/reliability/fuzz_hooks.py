@@ -15,7 +15,18 @@ NO_SUCH_KEY = 2**31 - 1
 
 @schemathesis.hook
 def before_call(context: schemathesis.HookContext, case: schemathesis.Case, kwargs: Any) -> None:
-    """The fuzzer must not revoke its own key: every later request would then get 401."""
+    """The fuzzer must not revoke its own key: every later request would then get 401.
+
+    And an unknown query parameter whose value is an empty list is not sent at all (there is
+    no value to send), so the request would not be the negative case it is meant to be: it
+    is sent with an empty value instead, so that the service sees the unknown parameter.
+    """
+    if context.operation is not None and case.query:
+        known = {parameter.name for parameter in context.operation.query}
+        case.query = {
+            name: ("" if value == [] and name not in known else value)
+            for name, value in case.query.items()
+        }
     if context.operation is None or context.operation.label != (
         "POST /v1/admin/keys/{key_id}/revoke"
     ):

@@ -204,7 +204,9 @@ def test_killing_a_worker_mid_request_leaves_the_others_serving(make_database_ur
     url = make_database_url()
     secret = prepare_database(url)
     bundle = {"faqs": [faq(f"killed-{n}") for n in range(4000)]}
-    with gunicorn(url, workers=2) as server:
+    # Imported in the request, as small bundles are (large ones become jobs: see below).
+    synchronous = {"IMPORT_JOB_ITEMS": "1000000", "IMPORT_JOB_BYTES": "1073741824"}
+    with gunicorn(url, workers=2, **synchronous) as server:
         workers = server.workers()
         load = Load(server.url, secret)
         load.start("/v1/faqs?page_size=5", "/v1/stretches?page_size=3")
@@ -264,6 +266,64 @@ def test_killing_a_worker_mid_request_leaves_the_others_serving(make_database_ur
     finally:
         engine.dispose()
     assert count == 0
+
+
+def test_a_job_whose_worker_is_killed_is_finished_exactly_once_by_another(
+    make_database_url: Any,
+) -> None:
+    url = make_database_url()
+    secret = prepare_database(url)
+    items = 3000
+    bundle = {"faqs": [faq(f"job-{n}") for n in range(items)]}
+    headers = {"Authorization": f"Bearer {secret}"}
+    env = {"IMPORT_JOB_ITEMS": "100", "JOB_LEASE_SECONDS": "2"}
+    with gunicorn(url, workers=2, **env) as server:
+        workers = server.workers()
+        accepted = httpx.post(
+            server.url + "/v1/admin/import", json=bundle, headers=headers, timeout=30
+        )
+        assert accepted.status_code == 202, accepted.text
+        location = server.url + accepted.headers["Location"]
+
+        def job() -> dict[str, Any]:
+            answer: dict[str, Any] = httpx.get(location, headers=headers, timeout=10).json()
+            return answer
+
+        wait_until(lambda: job()["state"] == "running", 15, "a worker to take the job")
+        first = job()
+        pid = int(first["worker"].rsplit(":", 1)[1])
+        assert pid in workers
+        os.kill(pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection:
+                # The killed attempt was one transaction: nothing of it is there.
+                half = connection.scalar(
+                    sa.select(sa.func.count()).select_from(Faq).where(Faq.slug.like("job-%"))
+                )
+            assert half == 0
+            wait_until(lambda: job()["state"] == "succeeded", 90, "another worker to finish it")
+            done = job()
+            with engine.connect() as connection:
+                stored = connection.scalar(
+                    sa.select(sa.func.count()).select_from(Faq).where(Faq.slug.like("job-%"))
+                )
+                created = connection.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(AuditEntry)
+                    .where(AuditEntry.slug.like("job-%"), AuditEntry.action == "create")
+                )
+        finally:
+            engine.dispose()
+        assert server.process.poll() is None
+    assert first["attempts"] == 1
+    # Taken up again once the lease ran out, by the other worker or the one that replaced
+    # the killed worker; applied once.
+    assert done["attempts"] == 2 and done["worker"] != first["worker"]
+    assert done["result"]["collections"]["faqs"]["created"] == items
+    assert stored == items and created == items
+    assert time.monotonic() - killed_at > 2
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from service.admin import items, keys
 from service.admin.models import ApiKey, Role
+from service.admin.writes import CONFLICT_DETAIL
 from service.observability import JsonFormatter
 from tests.admin.conftest import client_with
 from tests.helpers import assert_problem
@@ -172,7 +173,8 @@ LEAKS = re.compile(
         ),
         (
             IntegrityError("INSERT INTO faqs (slug) VALUES (%(s)s)", {"s": "x"}, Exception("dup")),
-            500,
+            # A constraint a concurrent write broke: retried, then a conflict (admin/writes.py).
+            409,
         ),
         (
             OperationalError("SELECT 1", {}, Exception("could not connect to /var/run/pg.sock")),
@@ -202,6 +204,7 @@ def test_database_and_code_errors_tell_nothing_of_the_inside(
     assert problem["detail"] in (
         "An unexpected error occurred.",
         "The database is unavailable; try again shortly.",
+        CONFLICT_DETAIL,
     )
 
 
