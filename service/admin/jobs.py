@@ -15,8 +15,8 @@ foreground loop of `flask --app service jobs work`.
   A job interrupted MAX_ATTEMPTS times fails rather than be claimed again forever.
 - Finished jobs keep their record; their stored bundle is deleted after JOB_RETENTION_HOURS.
 
-On SQLite one transaction writes at a time: while an import writes, the heartbeat cannot, so
-its progress shows the start of the checking phase until it commits. Its lease may run out
+On SQLite one transaction writes at a time: from the checking phase on, the heartbeat cannot,
+so the progress shows the end of validation until the import commits. Its lease may run out
 meanwhile; no other worker can claim the job before the import has committed or died, since
 claiming is a write too.
 """
@@ -509,9 +509,13 @@ def _run_claimed(app: Flask, database: Database, claimed: Claim, progress: Progr
             bundle = load_bundle(app, data)
             del data
             progress.report(PHASES[0], 0, count_items(bundle))
+            _renew(database, claimed, lease, progress)
             # Validated once, for every attempt below; the raw bundle goes now.
             parsed = parse_bundle(bundle, progress.report)
             del bundle
+            # Said now: on SQLite the heartbeat cannot write again until the import commits.
+            progress.report(PHASES[0], parsed.total, parsed.total)
+            _renew(database, claimed, lease, progress)
         except ServiceError as error:
             _fail(database, claimed, progress, problem_of(error.status, error.detail))
             return
