@@ -189,8 +189,13 @@ def test_the_service_rides_out_a_postgresql_restart() -> None:
     refused = {o.what for o in imports if o.status != 200}
     assert refused and any(o.status == 200 and o.sent > started_at for o in imports)
     assert any(o.status == 200 and o.at < stopped_at for o in imports)
-    assert stored == acknowledged
-    assert audited == acknowledged
+    assert acknowledged <= stored
+    # A crash can land between PostgreSQL's commit and its reply: that import is stored whole,
+    # while its client saw a 503 (a commit in doubt; importing again changes nothing). There is
+    # one importer, so at most one such import per crash; nothing else refused is there.
+    in_doubt = stored - acknowledged
+    assert in_doubt <= refused and len(in_doubt) <= 1, in_doubt
+    assert audited == stored, "each stored import is whole, with its audit entry"
 
 
 def _busiest(pids: set[int], interval: float = 0.3) -> int:
