@@ -116,9 +116,19 @@ def make_engine(
             connection.exec_driver_sql("BEGIN IMMEDIATE" if _admin_write() else "BEGIN")
 
         return engine
-    connect_args = {**_connect_args(pooler), "options": f"-c lock_timeout={lock_timeout_ms}"}
+    connect_args = _connect_args(pooler)
+    if pooler != "transaction":
+        connect_args["options"] = f"-c lock_timeout={lock_timeout_ms}"
     # pre_ping: a PostgreSQL restart must not leave stale pooled connections behind.
-    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    engine = sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    if pooler == "transaction":
+        # A transaction pooler refuses startup options, and a session setting would leak to
+        # whoever gets the server connection next: set the lock timeout per transaction.
+        @sa.event.listens_for(engine, "begin")
+        def _lock_timeout(connection: Any) -> None:
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}")
+
+    return engine
 
 
 # deadlock_detected and serialization_failure: the transaction lost a race and was rolled
