@@ -36,21 +36,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
-from alembic import command
-from sqlalchemy.orm import Session
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.catalogue import count, reviewed_bundle  # noqa: E402
-from bench.run import alembic_config, free_port  # noqa: E402
-from service.admin import keys  # noqa: E402
-from service.admin.audit import SYSTEM  # noqa: E402
-from service.admin.bundle import import_bundle  # noqa: E402
-from service.admin.models import Role  # noqa: E402
-from service.admin.seed import read_seed  # noqa: E402
-from service.db import create_database, drop_database, make_engine  # noqa: E402
+from bench.run import empty_database, free_port  # noqa: E402
+from service.db import drop_database  # noqa: E402
+from tests.reliability.servers import prepare_database  # noqa: E402
 
 
 @dataclass
@@ -85,27 +77,6 @@ def faqs(items: int) -> dict[str, Any]:
             for n in range(items)
         ]
     }
-
-
-def prepare(backend: str, server: str, folder: Path) -> tuple[str, str]:
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / 'bench-import.db'}"
-    else:
-        url = (
-            sa.engine.make_url(server)
-            .set(database="backcare_bench_import")
-            .render_as_string(hide_password=False)
-        )
-        drop_database(url)
-        create_database(url)
-    command.upgrade(alembic_config(url), "head")
-    engine = make_engine(url)
-    with Session(engine) as session:
-        import_bundle(session, read_seed(ROOT / "seed"))
-        _key, secret = keys.create_key(session, name="bench", role=Role.EDITOR, actor=SYSTEM)
-        session.commit()
-    engine.dispose()
-    return url, secret
 
 
 @contextmanager
@@ -269,7 +240,8 @@ def main() -> None:
         print(f"{backend}:", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
-            url, secret = prepare(backend, args.server, folder)
+            url = empty_database(backend, args.server, folder, "backcare_bench_import")
+            secret = prepare_database(url)
             try:
                 # The grown catalogue is larger than the default MAX_IMPORT_LENGTH.
                 max_import = 1 << 30 if args.catalogue else 52_428_800

@@ -93,6 +93,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def empty_database(backend: str, server: str, folder: Path, name: str) -> str:
+    """The URL of a database of `backend` with nothing in it, for one benchmark to fill."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder / name}.db"
+    url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+    drop_database(url)
+    return url
+
+
 def alembic_config(url: str) -> Config:
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))

@@ -28,43 +28,18 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlalchemy as sa
-from alembic import command
-from sqlalchemy.orm import Session
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import alembic_config, gunicorn, wrk  # noqa: E402
-from service.admin.bundle import import_bundle  # noqa: E402
-from service.admin.seed import read_seed  # noqa: E402
-from service.db import create_database, drop_database, make_engine  # noqa: E402
+from bench.run import empty_database, gunicorn, wrk  # noqa: E402
+from service.db import drop_database  # noqa: E402
+from tests.reliability.servers import prepare_database  # noqa: E402
 
 MODELS = {"sync": "sync", "gevent": "gunicorn_worker.ProblemGeventWorker"}
 ENDPOINTS = {
     "list page of 20": "/v1/stretches?page_size=20",
     "detail": "/v1/faqs/how-to-stretch-safely",
 }
-
-
-def prepare(backend: str, server: str, folder: Path) -> str:
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / 'bench.db'}"
-    else:
-        url = (
-            sa.engine.make_url(server)
-            .set(database="backcare_bench_workers")
-            .render_as_string(hide_password=False)
-        )
-        drop_database(url)
-        create_database(url)
-    command.upgrade(alembic_config(url), "head")
-    engine = make_engine(url)
-    with Session(engine) as session:
-        import_bundle(session, read_seed(ROOT / "seed"))
-        session.commit()
-    engine.dispose()
-    return url
 
 
 def trickle(port: int, stop: threading.Event) -> None:
@@ -211,7 +186,8 @@ def main() -> None:
     for backend in args.backends.split(","):
         print(f"{backend}:", flush=True)
         with tempfile.TemporaryDirectory() as folder:
-            url = prepare(backend, args.server, Path(folder))
+            url = empty_database(backend, args.server, Path(folder), "backcare_bench_workers")
+            prepare_database(url)
             try:
                 results = measure(url, args)
             finally:

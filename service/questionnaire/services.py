@@ -19,15 +19,12 @@ from service.causes.models import Cause
 from service.content.i18n import translated
 from service.content.models import ContentMixin, Status, Trend, Urgency
 from service.pain_bands.models import PainBand
+from service.recommendations.engine import MAX_AGE, MAX_HOURS_SINCE_ONSET, MAX_MINUTES_AVAILABLE
 from service.risk_factors.models import RiskFactor
 from service.symptoms.models import Symptom, SymptomGroup
 
 # Signs at these levels are screened first, one yes/no question each.
 SCREENED = (Urgency.EMERGENCY, Urgency.URGENT)
-# The request's own limits (service/recommendations/schemas.py validates them).
-MAX_HOURS = 24 * 365 * 10
-MAX_MINUTES = 120
-MAX_AGE = 120
 GROUP_TEXT = {
     SymptomGroup.PAIN: "Where and how does it hurt?",
     SymptomGroup.MOBILITY: "How does it affect the way you move?",
@@ -174,7 +171,7 @@ def build(session: Session, choose_language: Callable[[set[str]], str]) -> Quest
                     help="In hours: a day is 24, a week 168.",
                     field="hours_since_onset",
                     minimum=0,
-                    maximum=MAX_HOURS,
+                    maximum=MAX_HOURS_SINCE_ONSET,
                     unit="hours",
                 ),
                 Question(
@@ -236,7 +233,7 @@ def build(session: Session, choose_language: Callable[[set[str]], str]) -> Quest
                     text="How many minutes do you have for gentle exercise today?",
                     field="minutes_available",
                     minimum=1,
-                    maximum=MAX_MINUTES,
+                    maximum=MAX_MINUTES_AVAILABLE,
                     unit="minutes",
                 ),
             ),

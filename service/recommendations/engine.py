@@ -104,6 +104,10 @@ MAX_RECOVERY_STEPS = 12
 # The contract: no stretch appears more than three times in a routine, whatever the limits
 # (the routine's note says "three times": change both together).
 MAX_REPEATS = 3
+# What a request may say: the request schema validates these, the questionnaire shows them.
+MAX_HOURS_SINCE_ONSET = 24 * 365 * 10
+MAX_AGE = 120
+MAX_MINUTES_AVAILABLE = 120
 
 InputName = Literal["symptoms", "risk_factors", "age", "pain_level", "trend", "hours_since_onset"]
 ItemCollection = Literal["symptoms", "risk-factors", "pain-bands"]

@@ -10,7 +10,12 @@ from marshmallow import fields, validate
 from service.content.models import Trend
 from service.content.schemas import Schema, Slug
 from service.exercises.models import Difficulty
-from service.recommendations.engine import Level
+from service.recommendations.engine import (
+    MAX_AGE,
+    MAX_HOURS_SINCE_ONSET,
+    MAX_MINUTES_AVAILABLE,
+    Level,
+)
 from service.recommendations.services import unknown_slugs
 from service.recommendations.state import rules_now
 from service.remedies.models import RemedyKind
@@ -45,7 +50,7 @@ class RecommendationRequestSchema(Schema):
     hours_since_onset = fields.Float(
         load_default=None,
         allow_none=True,
-        validate=validate.Range(min=0, max=24 * 365 * 10),
+        validate=validate.Range(min=0, max=MAX_HOURS_SINCE_ONSET),
         metadata={"description": "Hours since the pain started"},
     )
     pain_level = fields.Integer(
@@ -66,14 +71,14 @@ class RecommendationRequestSchema(Schema):
         load_default=None,
         allow_none=True,
         strict=True,
-        validate=validate.Range(min=0, max=120),
+        validate=validate.Range(min=0, max=MAX_AGE),
         metadata={"description": "Age in whole years; some risk factors apply from it"},
     )
     minutes_available = fields.Integer(
         load_default=None,
         allow_none=True,
         strict=True,
-        validate=validate.Range(min=1, max=120),
+        validate=validate.Range(min=1, max=MAX_MINUTES_AVAILABLE),
         metadata={"description": "Minutes the person has for a routine"},
     )
 
