@@ -19,8 +19,8 @@ import marshmallow as ma
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from service.admin import tombstones
-from service.admin.audit import SYSTEM, Actor, Change, record, state_hash
+from service.admin.audit import SYSTEM, Actor, state_hash
+from service.admin.changes import ItemChange, record_changes
 from service.admin.models import Action
 from service.admin.reviews import review_problem
 from service.admin.writes import take_turn
@@ -400,10 +400,10 @@ def import_parsed(
     now = utcnow()
     if progress is not None:
         progress(WRITING, 0, parsed.total)
-    changes = _delete(session, plans, rows, now)
+    changes = _delete(session, plans, rows)
     targets = _targets(session, parsed, rows)
     changes += _upsert(session, parsed, plans, targets, before, now, progress, parsed.total)
-    record(session, actor, changes, now)
+    record_changes(session, actor, changes, now)
     session.flush()
     return result
 
@@ -451,9 +451,8 @@ def _delete(
     session: Session,
     plans: Mapping[str, CollectionPlan],
     rows: dict[str, dict[str, Any]],
-    now: datetime,
-) -> list[Change]:
-    changes: list[Change] = []
+) -> list[ItemChange]:
+    changes: list[ItemChange] = []
     # Child-first, so that a restricted reference is removed before its target.
     for collection in reversed(COLLECTIONS):
         plan = plans.get(collection.name)
@@ -462,10 +461,13 @@ def _delete(
         for slug in plan.deleted:
             row = rows[collection.name].pop(slug)
             before = state_hash(dump_item(collection, row))
-            changes.append(Change(collection.name, slug, Action.DELETE, before, None))
+            changes.append(
+                ItemChange(
+                    collection.name, slug, Action.DELETE, before, None, was_public=is_public(row)
+                )
+            )
             session.delete(row)
         session.flush()
-        tombstones.bury(session, collection.name, plan.deleted, now)
     return changes
 
 
@@ -478,16 +480,14 @@ def _upsert(
     now: datetime,
     progress: Progress | None = None,
     total: int = 0,
-) -> list[Change]:
-    changes: list[Change] = []
+) -> list[ItemChange]:
+    changes: list[ItemChange] = []
     done = written = 0
     for collection in COLLECTIONS:
         plan = plans.get(collection.name)
         if plan is None:
             continue
         changed = set(plan.created) | set(plan.updated)
-        buried: list[str] = []
-        unburied: list[str] = []
         for data in parsed.items[collection.name]:
             done += 1
             if progress is not None and done % PROGRESS_EVERY == 0:
@@ -507,20 +507,22 @@ def _upsert(
             action = Action.UPDATE if (collection.name, slug) in before else Action.CREATE
             after = state_hash(dump_item(collection, data))
             changes.append(
-                Change(collection.name, slug, action, before.get((collection.name, slug)), after)
+                ItemChange(
+                    collection.name,
+                    slug,
+                    action,
+                    before.get((collection.name, slug)),
+                    after,
+                    was_public=was_public,
+                    is_public=is_public(data),
+                )
             )
-            if is_public(data) and not was_public:
-                unburied.append(slug)
-            elif was_public and not is_public(data):
-                buried.append(slug)
             written += 1
             if written % FLUSH_EVERY == 0:
                 # Rows flushed and not kept for later references can be let go of.
                 session.flush()
         # Per collection, so that the next collections' items can refer to these rows.
         session.flush()
-        tombstones.unbury(session, collection.name, unburied)
-        tombstones.bury(session, collection.name, buried, now)
     return changes
 
 

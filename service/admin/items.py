@@ -1,8 +1,8 @@
 """Single-item admin writes and reads, drafts included, built on the bundle engine's steps.
 
 Each write validates like an import (schema, references, review rule, all problems at once),
-applies with `bundle.apply_item`, keeps tombstones, and records an audit entry, in the
-caller's transaction: these functions flush and never commit.
+applies with `bundle.apply_item`, and hands what it did to `changes.record_change`
+(tombstones and audit), in the caller's transaction: these functions flush and never commit.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service.admin import tombstones
-from service.admin.audit import Actor, Change, last_writers, record, state_hash
+from service.admin.audit import Actor, last_writers, state_hash
 from service.admin.bundle import (
     MAX_LISTED_PROBLEMS,
     apply_item,
@@ -30,6 +29,7 @@ from service.admin.bundle import (
     referrers,
     relation_loaders,
 )
+from service.admin.changes import ItemChange, record_change
 from service.admin.models import Action
 from service.admin.reviews import NEEDS_REVIEW, review_problem
 from service.admin.writes import take_turn
@@ -195,18 +195,18 @@ def _write(
             raise
         # Another request created the same slug between our check and this insert.
         raise Conflict(f"A {collection.name} item with the slug {data['slug']!r} exists.") from None
-    if is_public(data) and not was_public:
-        tombstones.unbury(session, collection.name, [row.slug])
-    elif was_public and not is_public(data):
-        tombstones.bury(session, collection.name, [row.slug], now)
     action = Action.CREATE if before is None else Action.UPDATE
     after = dump_item(collection, data)
-    record(
-        session,
-        actor,
-        [Change(collection.name, row.slug, action, state_hash(before), state_hash(after))],
-        now,
+    change = ItemChange(
+        collection.name,
+        row.slug,
+        action,
+        state_hash(before),
+        state_hash(after),
+        was_public=was_public,
+        is_public=is_public(data),
     )
+    record_change(session, actor, change, now)
     session.flush()
     return row
 
@@ -258,12 +258,12 @@ def delete_item(session: Session, collection: Collection, row: Any, actor: Actor
             f"{collection.name} {row.slug!r} is still used by {', '.join(users)}; "
             "change or delete those first."
         )
-    now, slug = utcnow(), row.slug
+    now, slug, was_public = utcnow(), row.slug, is_public(row)
     before = state_hash(dump_item(collection, row))
     session.delete(row)
     session.flush()
-    tombstones.bury(session, collection.name, [slug], now)
-    record(session, actor, [Change(collection.name, slug, Action.DELETE, before, None)], now)
+    change = ItemChange(collection.name, slug, Action.DELETE, before, None, was_public=was_public)
+    record_change(session, actor, change, now)
     session.flush()
 
 
@@ -276,18 +276,22 @@ def set_status(
         return row
     if status is Status.PUBLISHED and row.last_reviewed is None:
         raise InvalidInput(NEEDS_REVIEW, errors={"last_reviewed": [NEEDS_REVIEW]})
-    now = utcnow()
+    now, was_public = utcnow(), is_public(row)
     before = state_hash(dump_item(collection, row))
     row.status = status
     row.updated_at = now
     session.flush()
-    if status is Status.PUBLISHED:
-        tombstones.unbury(session, collection.name, [row.slug])
-        action = Action.PUBLISH
-    else:
-        tombstones.bury(session, collection.name, [row.slug], now)
-        action = Action.UNPUBLISH
+    action = Action.PUBLISH if status is Status.PUBLISHED else Action.UNPUBLISH
     after = state_hash(dump_item(collection, row))
-    record(session, actor, [Change(collection.name, row.slug, action, before, after)], now)
+    change = ItemChange(
+        collection.name,
+        row.slug,
+        action,
+        before,
+        after,
+        was_public=was_public,
+        is_public=is_public(row),
+    )
+    record_change(session, actor, change, now)
     session.flush()
     return row

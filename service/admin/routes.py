@@ -5,6 +5,7 @@ Every blueprint here is an AdminBlueprint: no route answers without a valid API 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -119,6 +120,19 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
         blp.set_etag(view.item)
         return view
 
+    def locked_write(slug: str, write: Callable[[Session, Any], Any], *, check: Any) -> Any:
+        """Lock the item, check If-Match against it (`check`), write, commit: what `write` gave.
+
+        The lock is taken before the comparison, so that two writers holding the same ETag
+        cannot both pass it: the second waits, then sees the first one's change.
+        """
+        session = db.session()
+        row = items.get_item(session, collection, slug, lock=True)
+        check(bundle.dump_item(collection, row))
+        result = write(session, row)
+        session.commit()
+        return result
+
     @blp.route("", methods=["GET"], endpoint="list")
     @blp.doc(
         operationId=f"admin_list_{name}",
@@ -181,12 +195,10 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def replace_item(slug: str) -> items.AdminView:
-        session = db.session()
-        row = items.get_item(session, collection, slug, lock=True)
-        blp.check_etag(bundle.dump_item(collection, row))
-        row = items.replace_item(session, collection, row, request.get_json(), current_actor())
-        session.commit()
-        return respond(row)
+        def write(session: Session, row: Any) -> Any:
+            return items.replace_item(session, collection, row, request.get_json(), current_actor())
+
+        return respond(locked_write(slug, write, check=blp.check_etag))
 
     @blp.route("/<string:slug>", methods=["PATCH"], endpoint="update", parameters=item_path)
     @blp.etag
@@ -203,12 +215,10 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
     def update_item(slug: str) -> items.AdminView:
-        session = db.session()
-        row = items.get_item(session, collection, slug, lock=True)
-        blp.check_etag(bundle.dump_item(collection, row))
-        row = items.update_item(session, collection, row, request.get_json(), current_actor())
-        session.commit()
-        return respond(row)
+        def write(session: Session, row: Any) -> Any:
+            return items.update_item(session, collection, row, request.get_json(), current_actor())
+
+        return respond(locked_write(slug, write, check=blp.check_etag))
 
     @blp.route("/<string:slug>", methods=["DELETE"], endpoint="delete", parameters=item_path)
     @blp.etag
@@ -225,14 +235,13 @@ def content_blueprint(collection: Collection) -> AdminBlueprint:
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def delete_item(slug: str) -> None:
-        session = db.session()
-        row = items.get_item(session, collection, slug, lock=True)
-        blp.check_etag(bundle.dump_item(collection, row))
-        items.delete_item(session, collection, row, current_actor())
-        session.commit()
+        def write(session: Session, row: Any) -> None:
+            items.delete_item(session, collection, row, current_actor())
+
+        locked_write(slug, write, check=blp.check_etag)
 
     if has_status(collection):
-        _status_routes(blp, collection, respond, draft)
+        _status_routes(blp, collection, respond, locked_write, draft)
     if collection.public is not None:
         _preview_route(blp, collection, item_path)
     return blp
@@ -263,18 +272,20 @@ def _preview_route(
 
 
 def _status_routes(
-    blp: AdminBlueprint, collection: Collection, respond: Any, draft: dict[str, Any]
+    blp: AdminBlueprint,
+    collection: Collection,
+    respond: Any,
+    locked_write: Any,
+    draft: dict[str, Any],
 ) -> None:
     one = singular(collection)
     a_label = with_article(words(one))
 
     def change(slug: str, status: Status) -> items.AdminView:
-        session = db.session()
-        row = items.get_item(session, collection, slug, lock=True)
-        blp.check_fresh_if_given(bundle.dump_item(collection, row))
-        items.set_status(session, collection, row, status, current_actor())
-        session.commit()
-        view: items.AdminView = respond(row)
+        def write(session: Session, row: Any) -> Any:
+            return items.set_status(session, collection, row, status, current_actor())
+
+        view: items.AdminView = respond(locked_write(slug, write, check=blp.check_fresh_if_given))
         return view
 
     @blp.route("/<string:slug>/publish", methods=["POST"], endpoint="publish", parameters=[draft])
