@@ -50,13 +50,18 @@ def _like_pattern(text: str) -> str:
 def check_references(
     session: Session, args: Mapping[str, Any], references: Mapping[str, type[ContentMixin]]
 ) -> None:
-    """A filter naming an unknown item is an error, not an empty or unfiltered answer."""
+    """A filter naming an unknown item is an error, not an empty or unfiltered answer.
+
+    A draft is unknown too: the answer must not tell that it exists.
+    """
     errors: dict[str, list[str]] = {}
     for name, model in references.items():
         value = args.get(name)
         if value is None:
             continue
-        found = session.scalar(sa.select(model.id).where(model.slug == value))
+        found = session.scalar(
+            sa.select(model.id).where(model.slug == value, model.status == Status.PUBLISHED)
+        )
         if found is None:
             errors[f"query.{name}"] = [f"No {model.__tablename__} item has the slug {value!r}."]
     if errors:

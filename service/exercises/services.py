@@ -24,5 +24,15 @@ LIST = ListSpec(
 DETAIL = (
     selectinload(Exercise.sources),
     selectinload(Exercise.helps_with.and_(Cause.status == Status.PUBLISHED)),
-    selectinload(Exercise.contraindications),
+    # A draft cause is not named, even as a reason to avoid: it is not public (and the
+    # recommendations leave it out too).
+    selectinload(
+        Exercise.contraindications.and_(
+            ExerciseContraindication.cause_id.in_(
+                Cause.__table__.select()
+                .with_only_columns(Cause.id)
+                .where(Cause.status == Status.PUBLISHED)
+            )
+        )
+    ),
 )

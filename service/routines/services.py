@@ -5,11 +5,20 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from service.content.models import Status
 from service.content.queries import ListSpec
 from service.routines.models import Routine, RoutineStep
 from service.stretches.models import Stretch
 
-# Seconds a routine takes, counted in SQL the way Routine.total_seconds counts them.
+# The steps the public sees: those whose stretch is published (a draft is never shown).
+_public_step = RoutineStep.stretch_id.in_(
+    Stretch.__table__.select()
+    .with_only_columns(Stretch.id)
+    .where(Stretch.status == Status.PUBLISHED)
+)
+_public_steps = selectinload(Routine.steps.and_(_public_step))
+
+# Seconds a routine takes, counted in SQL the way Routine.total_seconds counts its public steps.
 _total_seconds = (
     sa.select(
         sa.func.coalesce(
@@ -19,7 +28,7 @@ _total_seconds = (
             0,
         )
     )
-    .where(RoutineStep.routine_id == Routine.id)
+    .where(RoutineStep.routine_id == Routine.id, _public_step)
     .scalar_subquery()
 )
 
@@ -30,7 +39,7 @@ LIST = ListSpec(
         "max_seconds": lambda seconds: _total_seconds <= seconds,
     },
     references={"stretch": Stretch},
-    options=(selectinload(Routine.steps),),
+    options=(_public_steps,),
 )
 
-DETAIL = (selectinload(Routine.sources), selectinload(Routine.steps))
+DETAIL = (selectinload(Routine.sources), _public_steps)

@@ -68,7 +68,12 @@ def _after(model: Any, index: int, since: Position) -> sa.ColumnElement[bool]:
 
 
 def changes_since(session: Session, since: Position, limit: int) -> tuple[list[Change], str, bool]:
-    """At most `limit` changes after `since`, the cursor after them, and whether more wait."""
+    """At most `limit` changes after `since`, the cursor after them, and whether more wait.
+
+    Only published rows are read: a draft, even one edited since, is never named. An item
+    leaves the public catalogue through its tombstone, which only an item once public has
+    (`admin.changes.record_changes`).
+    """
     upper = current_version(session)
     found: list[Change] = []
     for index, collection in enumerate(PUBLIC):
@@ -76,25 +81,19 @@ def changes_since(session: Session, since: Position, limit: int) -> tuple[list[C
         assert collection.public is not None
         rows = session.scalars(
             sa.select(model)
-            .where(_after(model, index, since), model.version <= upper)
+            .where(
+                _after(model, index, since),
+                model.version <= upper,
+                model.status == Status.PUBLISHED,
+            )
             .order_by(model.version, model.id)
             .limit(limit + 1)
             .options(*collection.public.detail_options)
         ).all()
-        for row in rows:
-            position = (row.version, index, row.id)
-            if row.status == Status.PUBLISHED:
-                found.append(Change(position, collection.name, row.slug, item=row))
-            else:
-                found.append(
-                    Change(
-                        position,
-                        collection.name,
-                        row.slug,
-                        deleted_at=row.updated_at,
-                        reason="unpublished",
-                    )
-                )
+        found += [
+            Change((row.version, index, row.id), collection.name, row.slug, item=row)
+            for row in rows
+        ]
     stones = session.scalars(
         sa.select(Tombstone)
         .where(_after(Tombstone, TOMBSTONES, since), Tombstone.version <= upper)
@@ -111,27 +110,30 @@ def changes_since(session: Session, since: Position, limit: int) -> tuple[list[C
 
 
 def _live_tombstones(session: Session, stones: Sequence[Tombstone]) -> list[Change]:
-    """Tombstones of items that do not exist again (an item re-created later wins)."""
+    """Tombstones of items not public again: "unpublished" while a draft of the item is kept,
+    "deleted" once it is gone (an item published again wins over its tombstone)."""
     by_collection: dict[str, set[str]] = {}
     for stone in stones:
         by_collection.setdefault(stone.collection, set()).add(stone.slug)
-    existing: set[tuple[str, str]] = set()
+    status: dict[tuple[str, str], Status] = {}
     for collection in PUBLIC:
         slugs = by_collection.get(collection.name)
         if slugs:
             model = collection.model
-            existing |= {
-                (collection.name, slug)
-                for slug in session.scalars(sa.select(model.slug).where(model.slug.in_(slugs)))
-            }
-    return [
-        Change(
-            (stone.version, TOMBSTONES, stone.id),
-            stone.collection,
-            stone.slug,
-            deleted_at=stone.deleted_at,
-            reason="deleted",
+            rows = session.execute(sa.select(model.slug, model.status).where(model.slug.in_(slugs)))
+            status.update(((collection.name, slug), state) for slug, state in rows)
+    changes = []
+    for stone in stones:
+        state = status.get((stone.collection, stone.slug))
+        if state == Status.PUBLISHED:
+            continue
+        changes.append(
+            Change(
+                (stone.version, TOMBSTONES, stone.id),
+                stone.collection,
+                stone.slug,
+                deleted_at=stone.deleted_at,
+                reason="deleted" if state is None else "unpublished",
+            )
         )
-        for stone in stones
-        if (stone.collection, stone.slug) not in existing
-    ]
+    return changes
