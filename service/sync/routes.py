@@ -7,8 +7,9 @@ from typing import Any
 from service import db
 from service.api import Blueprint
 from service.catalogue import BY_NAME
-from service.content.i18n import use_language
+from service.content.i18n import current_language, item_languages, negotiate, use_language
 from service.content.routes import CACHE_HEADERS, cacheable
+from service.sync import embeds  # noqa: F401 - re-sends embedding items from import on
 from service.sync.schemas import SyncArgsSchema, SyncPageSchema
 from service.sync.services import changes_since, decode
 
@@ -41,12 +42,20 @@ def sync(args: dict[str, Any]) -> dict[str, Any]:
     for change in live:
         public = BY_NAME[change.collection].public
         assert public is not None
+        # In the language its detail endpoint chooses for it alone, embedded items included:
+        # the page's language would translate what an untranslated item embeds.
+        language = negotiate(item_languages(change.item), args.get("lang"))
+        token = current_language.set(language)
+        try:
+            data = public.detail_schema().dump(change.item)
+        finally:
+            current_language.reset(token)
         items.append(
             {
                 "collection": change.collection,
                 "slug": change.slug,
                 "version": change.position[0],
-                "data": public.detail_schema().dump(change.item),
+                "data": data,
             }
         )
     deleted = [
