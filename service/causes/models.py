@@ -36,17 +36,31 @@ class Cause(ContentMixin, Base):
     needs_professional: Mapped[bool] = mapped_column(default=False, index=True)
     category: Mapped[CauseCategory] = mapped_column(str_enum(CauseCategory), index=True)
 
+    # Ordered, as every embedded list is: without it PostgreSQL returns the rows in whatever
+    # order updates left them, and a detail (and its sync copy) changed with no edit to it.
     symptom_links: Mapped[list[SymptomCause]] = relationship(
-        back_populates="cause", lazy="raise", viewonly=True
+        back_populates="cause", order_by="SymptomCause.symptom_id", lazy="raise", viewonly=True
     )
     stretches: Mapped[list[Stretch]] = relationship(
-        secondary="stretch_helps", back_populates="helps_with", lazy="raise", viewonly=True
+        secondary="stretch_helps",
+        back_populates="helps_with",
+        order_by="Stretch.id",
+        lazy="raise",
+        viewonly=True,
     )
     exercises: Mapped[list[Exercise]] = relationship(
-        secondary="exercise_helps", back_populates="helps_with", lazy="raise", viewonly=True
+        secondary="exercise_helps",
+        back_populates="helps_with",
+        order_by="Exercise.id",
+        lazy="raise",
+        viewonly=True,
     )
     remedies: Mapped[list[Remedy]] = relationship(
-        secondary="remedy_helps", back_populates="helps_with", lazy="raise", viewonly=True
+        secondary="remedy_helps",
+        back_populates="helps_with",
+        order_by="Remedy.id",
+        lazy="raise",
+        viewonly=True,
     )
     stretch_contraindications: Mapped[list[StretchContraindication]] = relationship(
         back_populates="cause", lazy="raise", viewonly=True
