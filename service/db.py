@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from service.content.listener import VersionListener, VersionPoller
+from service.listener import VersionListener, VersionPoller
 
 # Alembic then names constraints the same way on SQLite and PostgreSQL.
 NAMING_CONVENTION = {

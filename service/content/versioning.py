@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from service import db
-from service.content import listener
+from service import db, listener
 from service.content.models import utcnow
 from service.db import Base, get_db
 

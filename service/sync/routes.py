@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from service import db
-from service.api import Blueprint
+from service.api import CACHE_HEADERS, Blueprint, cacheable
 from service.catalogue import BY_NAME
 from service.content.i18n import use_language
-from service.content.routes import CACHE_HEADERS, cacheable
 from service.sync.schemas import SyncArgsSchema, SyncPageSchema
 from service.sync.services import changes_since, decode
 
