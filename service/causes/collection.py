@@ -21,6 +21,6 @@ COLLECTION = Collection(
         detail_schema=schemas.CauseSchema,
         args_schema=schemas.CauseQueryArgsSchema,
         list_spec=queries.LIST,
-        detail=queries.DETAIL,
+        detail=queries.detail,
     ),
 )

@@ -3,38 +3,31 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.causes.models import Cause
-from service.content.models import Status
-from service.content.queries import ListSpec
-from service.exercises.models import Exercise
-from service.remedies.models import Remedy
-from service.stretches.models import Stretch
-from service.symptoms.models import Symptom, SymptomCause
+from service.content.queries import ListSpec, published, published_links, target
 
 LIST = ListSpec(
     filters={
         "category": lambda value: Cause.category == value,
         "needs_professional": lambda value: Cause.needs_professional.is_(value),
         "symptom": lambda slug: Cause.symptom_links.any(
-            SymptomCause.symptom.has(Symptom.slug == slug)
+            target(Cause.symptom_links).symptom.has(slug=slug)
         ),
     },
-    references={"symptom": Symptom},
+    references={"symptom": "Symptom"},
 )
 
-DETAIL = (
-    selectinload(Cause.sources),
-    selectinload(
-        Cause.symptom_links.and_(
-            SymptomCause.symptom_id.in_(
-                Symptom.__table__.select()
-                .with_only_columns(Symptom.id)
-                .where(Symptom.status == Status.PUBLISHED)
-            )
-        )
-    ).joinedload(SymptomCause.symptom),
-    selectinload(Cause.stretches.and_(Stretch.status == Status.PUBLISHED)),
-    selectinload(Cause.exercises.and_(Exercise.status == Status.PUBLISHED)),
-    selectinload(Cause.remedies.and_(Remedy.status == Status.PUBLISHED)),
-)
+
+def detail() -> tuple[LoaderOption, ...]:
+    # Built on first use: the symptoms, stretches, exercises and remedies of a cause are other
+    # domains' models, which the mapper knows only once they are all imported.
+    links = Cause.symptom_links
+    return (
+        selectinload(Cause.sources),
+        selectinload(published_links(links, "symptom")).joinedload(target(links).symptom),
+        selectinload(published(Cause.stretches)),
+        selectinload(published(Cause.exercises)),
+        selectinload(published(Cause.remedies)),
+    )

@@ -40,13 +40,13 @@ class PublicApi:
     detail_schema: type[ma.Schema]
     args_schema: type[ma.Schema]
     list_spec: ListSpec
-    # What a detail loads with the item; a function when it names another domain's model
-    # through a relationship, which the mapper resolves only once every model is imported.
-    detail: Sequence[LoaderOption] | Callable[[], Sequence[LoaderOption]]
+    # What a detail loads with the item: a function, called at first use, since the mapper
+    # resolves relationships named by string only once every model is imported.
+    detail: Callable[[], Sequence[LoaderOption]]
 
     @cached_property
     def detail_options(self) -> Sequence[LoaderOption]:
-        return tuple(self.detail() if callable(self.detail) else self.detail)
+        return tuple(self.detail())
 
 
 @dataclass(frozen=True)

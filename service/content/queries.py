@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.content.models import ContentMixin, JsonArrayContains, Status
 from service.content.schemas import page_count
+from service.db import Base
 from service.errors import InvalidInput, NotFound
 
 T = TypeVar("T", bound=ContentMixin)
@@ -23,11 +24,14 @@ class ListSpec:
     """What a collection's list endpoint filters, searches and sorts by."""
 
     filters: Mapping[str, Filter] = field(default_factory=dict)
-    # Arguments whose value must be the slug of an existing item of that model.
-    references: Mapping[str, type[ContentMixin]] = field(default_factory=dict)
+    # Arguments whose value must be the slug of an existing item of that model (or of the
+    # model of that name, for another domain's model that the collection does not import).
+    references: Mapping[str, type[ContentMixin] | str] = field(default_factory=dict)
     search: Sequence[str] = ("name", "summary")
     order_by: Sequence[str] = ("name",)
-    options: Sequence[LoaderOption] = ()
+    # What a page loads with each item; a function, called at first use (the mapper resolves
+    # relationships named by string only once every model is imported).
+    options: Callable[[], Sequence[LoaderOption]] = lambda: ()
 
 
 @dataclass
@@ -48,14 +52,17 @@ def _like_pattern(text: str) -> str:
 
 
 def check_references(
-    session: Session, args: Mapping[str, Any], references: Mapping[str, type[ContentMixin]]
+    session: Session,
+    args: Mapping[str, Any],
+    references: Mapping[str, type[ContentMixin] | str],
 ) -> None:
     """A filter naming an unknown item is an error, not an empty or unfiltered answer."""
     errors: dict[str, list[str]] = {}
-    for name, model in references.items():
+    for name, reference in references.items():
         value = args.get(name)
         if value is None:
             continue
+        model = model_named(reference) if isinstance(reference, str) else reference
         found = session.scalar(sa.select(model.id).where(model.slug == value))
         if found is None:
             errors[f"query.{name}"] = [f"No {model.__tablename__} item has the slug {value!r}."]
@@ -84,7 +91,7 @@ def list_page(session: Session, model: type[T], args: Mapping[str, Any], spec: L
         stmt.order_by(*order, model.id)
         .limit(page_size)
         .offset((page - 1) * page_size)
-        .options(*spec.options)
+        .options(*spec.options())
     ).all()
     return Page(items=items, total=total, page=page, page_size=page_size)
 
@@ -100,3 +107,29 @@ def get_published(
     if item is None:
         raise NotFound(f"No published {model.__tablename__} item has the slug {slug!r}.")
     return item
+
+
+def model_named(name: str) -> Any:
+    """The mapped class of that name (another domain's model, named by string)."""
+    for mapper in Base.registry.mappers:
+        if mapper.class_.__name__ == name:
+            return mapper.class_
+    raise LookupError(f"no model is named {name!r}")
+
+
+def target(relationship: Any) -> Any:
+    """The model at the other end of a relationship, as the mapper resolved it."""
+    return relationship.property.mapper.class_
+
+
+def published(relationship: Any) -> Any:
+    """A relationship to content items, limited to the published ones (for a loader)."""
+    return relationship.and_(target(relationship).status == Status.PUBLISHED)
+
+
+def published_links(links: Any, end: str) -> Any:
+    """A relationship to link objects, limited to those whose item at `end` is published."""
+    far = getattr(target(links), end)
+    model = target(far)
+    (column,) = far.property.local_columns
+    return links.and_(column.in_(sa.select(model.id).where(model.status == Status.PUBLISHED)))

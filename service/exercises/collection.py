@@ -22,6 +22,6 @@ COLLECTION = Collection(
         detail_schema=schemas.ExerciseSchema,
         args_schema=schemas.ExerciseQueryArgsSchema,
         list_spec=queries.LIST,
-        detail=queries.DETAIL,
+        detail=queries.detail,
     ),
 )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.causes.models import Cause
-from service.content.models import JsonArrayContains, Status
-from service.content.queries import ListSpec
+from service.content.models import JsonArrayContains
+from service.content.queries import ListSpec, published
 from service.exercises.models import Exercise, ExerciseContraindication
 
 LIST = ListSpec(
@@ -21,8 +22,10 @@ LIST = ListSpec(
     references={"helps_with": Cause, "safe_for": Cause},
 )
 
-DETAIL = (
-    selectinload(Exercise.sources),
-    selectinload(Exercise.helps_with.and_(Cause.status == Status.PUBLISHED)),
-    selectinload(Exercise.contraindications),
-)
+
+def detail() -> tuple[LoaderOption, ...]:
+    return (
+        selectinload(Exercise.sources),
+        selectinload(published(Exercise.helps_with)),
+        selectinload(Exercise.contraindications),
+    )

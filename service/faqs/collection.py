@@ -18,6 +18,6 @@ COLLECTION = Collection(
         detail_schema=schemas.FaqSchema,
         args_schema=schemas.FaqQueryArgsSchema,
         list_spec=queries.LIST,
-        detail=queries.DETAIL,
+        detail=queries.detail,
     ),
 )

@@ -21,6 +21,6 @@ COLLECTION = Collection(
         detail_schema=schemas.PainBandSchema,
         args_schema=schemas.PainBandQueryArgsSchema,
         list_spec=queries.LIST,
-        detail=queries.DETAIL,
+        detail=queries.detail,
     ),
 )

@@ -18,6 +18,6 @@ COLLECTION = Collection(
         detail_schema=schemas.RemedySchema,
         args_schema=schemas.RemedyQueryArgsSchema,
         list_spec=queries.LIST,
-        detail=queries.DETAIL,
+        detail=queries.detail,
     ),
 )

@@ -21,6 +21,6 @@ COLLECTION = Collection(
         detail_schema=schemas.RiskFactorSchema,
         args_schema=schemas.RiskFactorQueryArgsSchema,
         list_spec=queries.LIST,
-        detail=queries.DETAIL,
+        detail=queries.detail,
     ),
 )

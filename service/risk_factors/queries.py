@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
-from service.causes.models import Cause
-from service.content.models import Status
-from service.content.queries import ListSpec
-from service.risk_factors.models import RiskFactor, RiskFactorCause
+from service.content.queries import ListSpec, published_links
+from service.risk_factors.models import RiskFactor
 
 LIST = ListSpec(
     filters={"urgency": lambda value: RiskFactor.urgency == value},
@@ -15,15 +14,9 @@ LIST = ListSpec(
     order_by=("display_order", "name"),
 )
 
-DETAIL = (
-    selectinload(RiskFactor.sources),
-    selectinload(
-        RiskFactor.causes.and_(
-            RiskFactorCause.cause_id.in_(
-                Cause.__table__.select()
-                .with_only_columns(Cause.id)
-                .where(Cause.status == Status.PUBLISHED)
-            )
-        )
-    ),
-)
+
+def detail() -> tuple[LoaderOption, ...]:
+    return (
+        selectinload(RiskFactor.sources),
+        selectinload(published_links(RiskFactor.causes, "cause")),
+    )

@@ -21,6 +21,6 @@ COLLECTION = Collection(
         detail_schema=schemas.RoutineLimitSchema,
         args_schema=schemas.RoutineLimitQueryArgsSchema,
         list_spec=queries.LIST,
-        detail=queries.DETAIL,
+        detail=queries.detail,
     ),
 )

@@ -21,6 +21,6 @@ COLLECTION = Collection(
         detail_schema=schemas.RoutineSchema,
         args_schema=schemas.RoutineQueryArgsSchema,
         list_spec=queries.LIST,
-        detail=queries.DETAIL,
+        detail=queries.detail,
     ),
 )

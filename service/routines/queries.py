@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.content.queries import ListSpec
 from service.routines.models import Routine, RoutineStep
@@ -30,7 +31,12 @@ LIST = ListSpec(
         "max_seconds": lambda seconds: _total_seconds <= seconds,
     },
     references={"stretch": Stretch},
-    options=(selectinload(Routine.steps),),
+    options=lambda: (selectinload(Routine.steps),),
 )
 
-DETAIL = (selectinload(Routine.sources), selectinload(Routine.steps))
+
+def detail() -> tuple[LoaderOption, ...]:
+    return (
+        selectinload(Routine.sources),
+        selectinload(Routine.steps),
+    )

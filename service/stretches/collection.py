@@ -25,6 +25,6 @@ COLLECTION = Collection(
         detail_schema=schemas.StretchSchema,
         args_schema=schemas.StretchQueryArgsSchema,
         list_spec=queries.LIST,
-        detail=queries.DETAIL,
+        detail=queries.detail,
     ),
 )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.causes.models import Cause
-from service.content.models import JsonArrayContains, Status
-from service.content.queries import ListSpec
+from service.content.models import JsonArrayContains
+from service.content.queries import ListSpec, published
 from service.stretches.models import Stretch, StretchContraindication
 
 LIST = ListSpec(
@@ -21,8 +22,10 @@ LIST = ListSpec(
     references={"helps_with": Cause, "safe_for": Cause},
 )
 
-DETAIL = (
-    selectinload(Stretch.sources),
-    selectinload(Stretch.helps_with.and_(Cause.status == Status.PUBLISHED)),
-    selectinload(Stretch.contraindications),
-)
+
+def detail() -> tuple[LoaderOption, ...]:
+    return (
+        selectinload(Stretch.sources),
+        selectinload(published(Stretch.helps_with)),
+        selectinload(Stretch.contraindications),
+    )

@@ -21,6 +21,6 @@ COLLECTION = Collection(
         detail_schema=schemas.SymptomSchema,
         args_schema=schemas.SymptomQueryArgsSchema,
         list_spec=queries.LIST,
-        detail=queries.DETAIL,
+        detail=queries.detail,
     ),
 )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
-from service.causes.models import Cause
-from service.content.models import Status
-from service.content.queries import ListSpec
-from service.symptoms.models import Symptom, SymptomCause
+from service.content.queries import ListSpec, published_links
+from service.symptoms.models import Symptom
 
 LIST = ListSpec(
     filters={
@@ -19,15 +18,9 @@ LIST = ListSpec(
     order_by=("group_rank", "display_order", "name"),
 )
 
-DETAIL = (
-    selectinload(Symptom.sources),
-    selectinload(
-        Symptom.causes.and_(
-            SymptomCause.cause_id.in_(
-                Cause.__table__.select()
-                .with_only_columns(Cause.id)
-                .where(Cause.status == Status.PUBLISHED)
-            )
-        )
-    ),
-)
+
+def detail() -> tuple[LoaderOption, ...]:
+    return (
+        selectinload(Symptom.sources),
+        selectinload(published_links(Symptom.causes, "cause")),
+    )
