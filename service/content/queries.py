@@ -84,16 +84,29 @@ def list_page(session: Session, model: type[T], args: Mapping[str, Any], spec: L
         value = args.get(name)
         if value is not None:
             stmt = stmt.where(build(value))
-    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     page, page_size = args["page"], args["page_size"]
     order = [getattr(model, name) for name in spec.order_by]
-    items = session.scalars(
-        stmt.order_by(*order, model.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-        .options(*spec.options())
-    ).all()
-    return Page(items=items, total=total, page=page, page_size=page_size)
+    result, total = paginate(
+        session, stmt, (*order, model.id), page, page_size, options=spec.options()
+    )
+    return Page(items=result.scalars().all(), total=total, page=page, page_size=page_size)
+
+
+def paginate(
+    session: Session,
+    stmt: sa.Select[Any],
+    order_by: Sequence[Any],
+    page: int,
+    page_size: int,
+    *,
+    options: Sequence[LoaderOption] = (),
+) -> tuple[sa.Result[Any], int]:
+    """One page of `stmt` in `order_by` order (1-based), and how many rows all pages hold."""
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    result = session.execute(
+        stmt.order_by(*order_by).limit(page_size).offset((page - 1) * page_size).options(*options)
+    )
+    return result, total
 
 
 def get_published(
