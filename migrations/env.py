@@ -8,7 +8,7 @@ from alembic import context
 
 from service import models  # noqa: F401  (registers every table on Base.metadata)
 from service.config import Settings
-from service.db import Base, make_engine
+from service.db import Base, backend, make_engine
 from service.search.models import UNMODELLED_COLUMNS, UNMODELLED_INDEXES, UNMODELLED_TABLES
 
 config = context.config
@@ -40,7 +40,7 @@ def run_migrations_offline() -> None:
         url=url,
         target_metadata=target_metadata,
         literal_binds=True,
-        render_as_batch=url.startswith("sqlite"),
+        render_as_batch=backend(url) == "sqlite",
         include_name=include_name,
     )
     with context.begin_transaction():
@@ -60,7 +60,7 @@ def run_migrations_online() -> None:
 
 
 def _run(connection, url: str) -> None:  # type: ignore[no-untyped-def]
-    sqlite = url.startswith("sqlite")
+    sqlite = backend(url) == "sqlite"
     if sqlite:
         # Batch mode rebuilds a table by copying it and dropping the old one; with foreign
         # keys enforced, that drop would cascade into the rows that refer to it.
@@ -69,7 +69,7 @@ def _run(connection, url: str) -> None:  # type: ignore[no-untyped-def]
         connection=connection,
         target_metadata=target_metadata,
         # SQLite cannot ALTER most things: batch mode rebuilds the table instead.
-        render_as_batch=url.startswith("sqlite"),
+        render_as_batch=backend(url) == "sqlite",
         compare_type=True,
         include_name=include_name,
     )

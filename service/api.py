@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http
+from collections.abc import Callable
 from typing import Any
 
 import flask
@@ -170,3 +171,33 @@ class Api(flask_smorest.Api):
         response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+CACHE_HEADERS = {
+    "ETag": {
+        "description": "Send it back in If-None-Match to get 304 while the content is unchanged",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {"description": "How long caches may keep it", "schema": {"type": "string"}},
+    "Content-Language": {"description": "Language of the text", "schema": {"type": "string"}},
+}
+
+
+def cacheable(blp: Blueprint, operation_id: str) -> Callable[[Any], Any]:
+    """Document a conditional GET: If-None-Match in, 304 out (see content/cache.py)."""
+
+    def decorate(view: Any) -> Any:
+        view = blp.alt_response(304, description="Not modified: the ETag is still current")(view)
+        # Not blp.doc(parameters=...): that would replace the documented query parameters.
+        view = blp.parameter(
+            {
+                "in": "header",
+                "name": "If-None-Match",
+                "required": False,
+                "schema": {"type": "string"},
+                "description": "The ETag of a copy you hold",
+            }
+        )(view)
+        return blp.doc(operationId=operation_id)(view)
+
+    return decorate

@@ -34,7 +34,7 @@ def register(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
     def seed(directory: Path, dry_run: bool) -> None:
         """Load the seed content (idempotent: unchanged items are left alone)."""
-        session = db.session()
+        session = db.session(write=True)
         try:
             result = import_bundle(
                 session, read_seed(directory), dry_run=dry_run, require_review=True

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEFAULT_DATABASE_URL = "sqlite:///var/backcare.db"
+# Where the editors' API lives: its own budget, no caching, key-only access.
+ADMIN_PREFIX = "/v1/admin"
 TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
 

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from service.content.listener import VersionListener, VersionPoller
+from service.listener import VersionListener, VersionPoller
 
 # Alembic then names constraints the same way on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -63,18 +63,17 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _admin_write() -> bool:
-    """The current request is an admin write.
+# The execution option that marks a write session's connections (`Database.new_session`).
+WRITE = "backcare_write"
 
-    On SQLite such a transaction takes the write lock when it begins: one that reads and then
-    writes can otherwise deadlock with another writer, and SQLite then fails it at once with
-    "database is locked" (a 503) instead of waiting its turn. Readers are not affected.
-    """
-    return (
-        has_request_context()
-        and request.method in ("POST", "PUT", "PATCH", "DELETE")
-        and request.path.startswith("/v1/admin/")
-    )
+
+def backend(bind: str | sa.URL | Engine | sa.Connection | Session) -> str:
+    """Which database this is: "sqlite" or "postgresql", from a URL, an engine or a session."""
+    if isinstance(bind, Session):
+        bind = bind.get_bind()
+    if isinstance(bind, Engine | sa.Connection):
+        return bind.dialect.name
+    return sa.engine.make_url(bind).get_backend_name()
 
 
 # How long a statement waits for a lock another transaction holds before it fails (and the
@@ -96,7 +95,7 @@ def make_engine(
         "json_serializer": _json_dumps,
         "hide_parameters": True,
     }
-    if url.startswith("sqlite"):
+    if backend(url) == "sqlite":
         # SQLite has one write lock per database: `timeout` is how long a writer waits for it.
         engine = sa.create_engine(url, connect_args={"timeout": lock_timeout_ms / 1000}, **kwargs)
 
@@ -113,7 +112,8 @@ def make_engine(
 
         @sa.event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if _admin_write() else "BEGIN")
+            write = connection.get_execution_options().get(WRITE, False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
     connect_args = _connect_args(pooler)
@@ -170,7 +170,7 @@ def create_database(url: str) -> bool:
     SQLite creates its file on first connect, so only its folder is needed.
     """
     parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() == "sqlite":
+    if backend(parsed) == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)
         return False
@@ -210,7 +210,7 @@ class Database:
         self.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
         self._autocommit: Engine | None = None
         self.listener: VersionListener | None = None
-        if engine.dialect.name == "postgresql":
+        if backend(engine) == "postgresql":
             # LISTEN holds a session; a transaction pooler gives none, so poll instead.
             kind = VersionPoller if pooler == "transaction" else VersionListener
             self.listener = kind(engine.url)
@@ -222,7 +222,7 @@ class Database:
         No BEGIN/ROLLBACK and no pre-ping around the statement; callers retry once on a
         dropped connection instead. None on SQLite, where a read costs no round trip.
         """
-        if self.engine.dialect.name != "postgresql":
+        if backend(self.engine) != "postgresql":
             return None
         if self._autocommit is None:
             self._autocommit = sa.create_engine(
@@ -235,6 +235,22 @@ class Database:
                 connect_args=_connect_args(self.pooler),
             )
         return self._autocommit
+
+    def new_session(self, *, write: bool = False) -> Session:
+        """A new session; `write=True` for one that writes, whoever writes (a request, a command).
+
+        On SQLite a write session's transactions take the write lock when they begin: one that
+        reads and then writes can otherwise deadlock with another writer, and SQLite then fails
+        it at once with "database is locked" (a 503) instead of waiting its turn. Readers are
+        not affected; PostgreSQL needs nothing of the kind.
+        """
+        if not write:
+            return self.sessionmaker()
+        bind = self.sessionmaker.kw.get("bind")
+        if isinstance(bind, Engine):
+            # Same pool and listeners; the connections carry the WRITE option.
+            bind = bind.execution_options(**{WRITE: True})
+        return self.sessionmaker(bind=bind, info={WRITE: True})
 
     def dispose(self) -> None:
         """Close every pooled connection (an app that is going away)."""
@@ -275,9 +291,18 @@ def get_db() -> Database:
     return database
 
 
-def session() -> Session:
-    """The session of the current request (or app context), opened on first use."""
-    if "db_session" not in g:
-        g.db_session = get_db().sessionmaker()
-    current: Session = g.db_session
+def session(*, write: bool = False) -> Session:
+    """The session of the current request (or app context), opened on first use.
+
+    A writer says so (`write=True`) before its first query; a read session that has not begun
+    a transaction yet is then replaced by a write session (`Database.new_session`).
+    """
+    current: Session | None = g.get("db_session")
+    if current is not None and write and not current.info.get(WRITE):
+        if current.in_transaction():
+            raise RuntimeError("ask for the write session before the first query")
+        current.close()
+        current = None
+    if current is None:
+        current = g.db_session = get_db().new_session(write=write)
     return current

@@ -9,7 +9,7 @@ from typing import Any
 import flask_swagger_ui
 from flask import Blueprint, Response, send_from_directory
 
-from service import examples
+from service.admin import examples
 from service.admin.schemas import ADMIN_ITEM_SCHEMAS
 from service.api import Api
 from service.catalogue import COLLECTIONS

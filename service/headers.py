@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, json, request
 from werkzeug.routing import RequestRedirect
 
-from service.config import Settings
+from service import etags
+from service.config import ADMIN_PREFIX, Settings
 from service.errors import PROBLEM_JSON
 
 COMPRESSIBLE = {
@@ -42,7 +43,7 @@ def _security(response: Response) -> None:
     headers.add("Referrer-Policy", "no-referrer")
     policy = DOCS_POLICY if request.path.startswith("/docs") else API_POLICY
     headers.add("Content-Security-Policy", policy)
-    if request.path.startswith("/v1/admin"):
+    if request.path.startswith(ADMIN_PREFIX):
         # Drafts, keys and a new key's secret: no browser or proxy may keep a copy.
         response.headers["Cache-Control"] = "no-store"
 
@@ -84,9 +85,8 @@ def _gzip(response: Response, min_size: int) -> None:
     response.set_data(gzip.compress(body, compresslevel=5, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
     etag = response.headers.get("ETag")
-    if etag and etag.endswith('"') and not etag.endswith('-gz"'):
-        # A strong ETag names one representation; the gzipped bytes are another.
-        response.headers["ETag"] = etag[:-1] + '-gz"'
+    if etag:
+        response.headers["ETag"] = etags.gzip_variant(etag)
 
 
 def local_reference(location: str) -> str:

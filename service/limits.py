@@ -15,7 +15,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
 
-from service.config import Settings
+from service.config import ADMIN_PREFIX, Settings
 from service.limit_storage import uri_for
 
 # Blueprints of the probes, /metrics and the docs: matched requests to them spend no budget.
@@ -25,7 +25,7 @@ UNMATCHED = "unmatched"
 
 
 def _budget(settings: Settings) -> str:
-    if request.path.startswith("/v1/admin"):
+    if request.path.startswith(ADMIN_PREFIX):
         return settings.ratelimit_admin
     return settings.ratelimit_public
 

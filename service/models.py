@@ -1,43 +1,22 @@
-"""Every model of the service, imported in one place for the mapper and Alembic."""
+"""Every model of the service, imported in one place for the mapper and Alembic.
+
+The catalogue imports each collection's models (its link models with them), so a collection
+added there is registered here too.
+"""
 
 from service.admin.models import ApiKey, AuditEntry, Job, JobPayload, Tombstone
-from service.causes.models import Cause
-from service.content.models import Source
+from service.catalogue import COLLECTIONS
 from service.content.versioning import ContentState
-from service.exercises.models import Exercise, ExerciseContraindication
-from service.faqs.models import Faq
-from service.pain_bands.models import PainBand
-from service.remedies.models import Remedy
-from service.risk_factors.models import RiskFactor, RiskFactorCause
-from service.routine_limits.models import RoutineLimit
-from service.routines.models import Routine, RoutineStep
 from service.search.models import SearchDocument, SearchTerm
-from service.stretches.models import Stretch, StretchContraindication
-from service.symptoms.models import Symptom, SymptomCause
 
 __all__ = [
+    "COLLECTIONS",
     "ApiKey",
     "AuditEntry",
-    "Cause",
     "ContentState",
-    "Exercise",
-    "ExerciseContraindication",
-    "Faq",
     "Job",
     "JobPayload",
-    "PainBand",
-    "Remedy",
-    "RiskFactor",
-    "RiskFactorCause",
-    "Routine",
-    "RoutineLimit",
-    "RoutineStep",
     "SearchDocument",
     "SearchTerm",
-    "Source",
-    "Stretch",
-    "StretchContraindication",
-    "Symptom",
-    "SymptomCause",
     "Tombstone",
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from service import create_app
+from service.app import create_app
 from service.config import Settings
 
 

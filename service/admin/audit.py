@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from service.admin.models import Action, AuditEntry, Role
+from service.content.queries import paginate
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,8 @@ def entries(
         stmt = stmt.where(AuditEntry.at >= filters["since"])
     if filters.get("until") is not None:
         stmt = stmt.where(AuditEntry.at < filters["until"])
-    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
-    items = session.scalars(
-        stmt.order_by(AuditEntry.id.desc()).limit(page_size).offset((page - 1) * page_size)
-    ).all()
-    return list(items), total
+    result, total = paginate(session, stmt, (AuditEntry.id.desc(),), page, page_size)
+    return list(result.scalars()), total
 
 
 def last_writers(session: Session, collection: str, slugs: Iterable[str]) -> dict[str, str]:

@@ -13,9 +13,8 @@ from flask_smorest.etag import _get_etag_ctx
 from flask_smorest.exceptions import NotModified, PreconditionFailed, PreconditionRequired
 from flask_smorest.utils import deepupdate
 from sqlalchemy.exc import OperationalError
-from werkzeug.datastructures import ETags
 
-from service import db, limits
+from service import db, etags, limits
 from service.admin import keys, writes
 from service.admin.audit import Actor, state_hash
 from service.admin.models import Role
@@ -98,7 +97,8 @@ class AdminBlueprint(Blueprint):
                 "This endpoint needs an API key, sent as 'Authorization: Bearer <key>'.",
                 invalid_token=False,
             )
-        session = db.session()
+        # A write request's session is a write session from its first query on (db.session).
+        session = db.session(write=request.method in WRITE_METHODS)
         try:
             key = keys.authenticate(session, secret, utcnow())
         except keys.InvalidKey as error:
@@ -161,17 +161,19 @@ class AdminBlueprint(Blueprint):
         `-gz` to it) names the same version, and the 412 says what to do.
         """
         _get_etag_ctx()["etag_checked"] = True
-        if not _matches(request.headers.get("If-Match", ""), self._generate_etag(etag_data)):
+        if not etags.match(request.headers.get("If-Match", ""), self._generate_etag(etag_data)):
             raise self._stale(etag_data)
 
     def check_fresh_if_given(self, state: dict[str, Any]) -> None:
         """As `check_etag`, for actions (POST) where If-Match is optional."""
         sent = request.headers.get("If-Match", "")
-        if sent.strip() and not _matches(sent, self._generate_etag(state)):
+        if sent.strip() and not etags.match(sent, self._generate_etag(state)):
             raise self._stale(state)
 
     def _check_not_modified(self, etag: str) -> None:
-        if request.method in ("GET", "HEAD") and _matches_etags(request.if_none_match, etag):
+        if request.method in ("GET", "HEAD") and etags.none_match_parsed(
+            request.if_none_match, etag
+        ):
             raise NotModified
 
     def _stale(self, state: dict[str, Any]) -> PreconditionFailed:
@@ -191,41 +193,10 @@ class AdminBlueprint(Blueprint):
 def _unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def run_view(*args: Any, **kwargs: Any) -> Any:
-        return writes.run(db.session(), lambda: view(*args, **kwargs))
+        return writes.run(db.session(write=True), lambda: view(*args, **kwargs))
 
     return run_view
 
 
 # How much of a non-matching If-Match a 412 quotes back.
 MAX_QUOTED = 200
-
-
-def if_match_tags(header: str) -> list[str]:
-    """The ETags an If-Match header names, as people send them.
-
-    Besides the standard form (`"abc"`, `"abc", "def"`), the bare value (`abc`, as the `etag`
-    field of an admin answer shows it) and the quotes escaped as in JSON (`\"abc\"`, as a
-    copy from a JSON view gives it) are accepted. Weak tags (`W/"abc"`) never match.
-    """
-    tags = []
-    for part in header.split(","):
-        tag = part.strip().replace('\\"', '"')
-        if tag.startswith("W/"):
-            continue
-        tag = tag.removeprefix('"').removesuffix('"').strip()
-        if tag:
-            tags.append(tag)
-    return tags
-
-
-def _matches(header: str, etag: str) -> bool:
-    """If-Match names the current version (`*`, or the ETag, or its gzipped variant)."""
-    return any(tag == "*" or tag.removesuffix("-gz") == etag for tag in if_match_tags(header))
-
-
-def _matches_etags(tags: ETags, etag: str) -> bool:
-    # werkzeug parses an empty quoted tag ("") as None: it matches nothing.
-    return tags.star_tag or any(
-        tag is not None and tag.removesuffix("-gz") == etag
-        for tag in tags.as_set(include_weak=False)
-    )

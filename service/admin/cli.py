@@ -81,7 +81,7 @@ def register(app: Flask) -> None:
             bundle = jobs.parse_body(app, file.read())
         except ServiceError as error:
             raise click.ClickException(error.detail) from None
-        session = db.session()
+        session = db.session(write=True)
         bar = ProgressBar()
 
         def work() -> Any:
@@ -155,7 +155,7 @@ def register(app: Flask) -> None:
         if not 1 <= len(name) <= 100:
             raise click.BadParameter("must be 1 to 100 characters", param_hint="--name")
         expires_at = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
-        session = db.session()
+        session = db.session(write=True)
         key, secret = keys.create_key(
             session, name=name, role=Role(role), expires_at=expires_at, actor=CLI
         )
@@ -193,7 +193,7 @@ def register(app: Flask) -> None:
     @click.argument("key")
     def revoke(key: str) -> None:
         """Revoke a key, by id or prefix; it stops working at once."""
-        session = db.session()
+        session = db.session(write=True)
         try:
             found = keys.find_key(session, key)
         except NotFound as error:

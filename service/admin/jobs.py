@@ -59,7 +59,7 @@ from service.admin.bundle import (
 )
 from service.admin.models import ApiKey, Job, JobPayload, JobState
 from service.content.models import utcnow
-from service.db import Database, UTCDateTime, contention
+from service.db import Database, UTCDateTime, backend, contention
 from service.errors import Conflict, NotFound, ServiceError
 
 log = logging.getLogger(__name__)
@@ -271,7 +271,7 @@ def _small_write(database: Database) -> Iterator[sa.Connection]:
     when the block ends. On SQLite it gives up at once rather than wait for the write lock,
     which a long import may hold for minutes: the worker tries again at its next turn."""
     with database.engine.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
+        sqlite = backend(connection) == "sqlite"
         waited = 0
         if sqlite:
             waited = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
@@ -538,7 +538,7 @@ def _import(
 ) -> None:
     dry_run = bool(options.get("dry_run"))
     for attempt in range(1, WRITE_ATTEMPTS + 1):
-        with database.sessionmaker() as session:
+        with database.new_session(write=True) as session:
             try:
                 result = import_parsed(
                     session,

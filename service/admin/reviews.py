@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from service.catalogue import COLLECTIONS
 from service.content.models import ContentMixin, Status
+from service.content.queries import paginate
 
 NEEDS_REVIEW = (
     "Publishing needs a clinical review: set last_reviewed and reviewed_by, "
@@ -84,19 +85,14 @@ def due(
             ).where(sa.or_(model.next_review.is_(None), model.next_review <= horizon))
         )
     union = sa.union_all(*selects).subquery()
-    total = session.scalar(sa.select(sa.func.count()).select_from(union)) or 0
-    rows = session.execute(
-        sa.select(union)
-        .order_by(
-            sa.case((union.c.last_reviewed.is_(None), 0), else_=1),
-            sa.case((union.c.next_review.is_(None), 0), else_=1),
-            union.c.next_review,
-            union.c.collection,
-            union.c.slug,
-        )
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    ).all()
+    order = (
+        sa.case((union.c.last_reviewed.is_(None), 0), else_=1),
+        sa.case((union.c.next_review.is_(None), 0), else_=1),
+        union.c.next_review,
+        union.c.collection,
+        union.c.slug,
+    )
+    rows, total = paginate(session, sa.select(union), order, page, page_size)
     items = [
         Due(
             collection=row.collection,

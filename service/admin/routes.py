@@ -12,8 +12,8 @@ from typing import Any
 from flask import Response, current_app, g, jsonify, request, url_for
 from sqlalchemy.orm import Session
 
-from service import bodies, db, examples
-from service.admin import audit, bundle, items, jobs, keys, reviews
+from service import bodies, db
+from service.admin import audit, bundle, examples, items, jobs, keys, reviews
 from service.admin.auth import SECURITY_SCHEME, SECURITY_SCHEME_SPEC, AdminBlueprint, current_actor
 from service.admin.models import ApiKey, Role
 from service.admin.schemas import (

@@ -12,7 +12,10 @@ from service.admin.bundle import PHASES
 from service.admin.models import Action, JobState, Role
 from service.catalogue import COLLECTIONS, Collection
 from service.content.models import ContentMixin, Status, utcnow
-from service.content.schemas import MAX_PAGE, Instant, Schema
+from service.content.schemas import Instant, Schema, page_of
+
+# Where the admin routes have always found it.
+from service.content.schemas import PageArgsSchema as PageArgsSchema
 
 DEFAULT_REVIEW_HORIZON_DAYS = 30
 
@@ -23,18 +26,6 @@ class Dumped(fields.Nested):
     # marshmallow's own Nested renames Field's first parameter, so no signature fits both.
     def _serialize(self, nested_obj: Any, attr: Any, obj: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         return nested_obj
-
-
-class PageArgsSchema(Schema):
-    page = fields.Integer(
-        load_default=1,
-        validate=validate.Range(min=1, max=MAX_PAGE),
-        metadata={"description": "1-based page"},
-    )
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-    class Meta:
-        unknown = ma.RAISE
 
 
 class AdminSourceArgsSchema(PageArgsSchema):
@@ -113,18 +104,8 @@ def _admin_item_schema(collection: Collection) -> type[ma.Schema]:
 
 
 def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
-    name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
-    return type(
-        name,
-        (Schema,),
-        {
-            "items": fields.List(fields.Nested(item_schema), required=True),
-            "total": fields.Integer(required=True, metadata={"description": "Matches, all pages"}),
-            "page": fields.Integer(required=True),
-            "page_size": fields.Integer(required=True),
-            "pages": fields.Integer(required=True),
-        },
-    )
+    name = item_schema.__name__.removesuffix("Schema")
+    return page_of(item_schema, name=name, total="Matches, all pages")
 
 
 BundleSchema = type(

@@ -8,8 +8,8 @@ violation: a 500), or lock the same two rows in opposite orders (a deadlock: a 5
 Now every catalogue writer first takes its turn: the lock of the content version row, which
 each write bumps anyway before it commits. Taking it before reading means the checks see
 every write committed before, and that no writer holds any other lock while it waits for its
-turn, so writers cannot deadlock each other. On SQLite an admin write takes the database's
-write lock at BEGIN (`service.db`), which is the same rule.
+turn, so writers cannot deadlock each other. On SQLite a write session takes the database's
+write lock at BEGIN (`db.session(write=True)`), which is the same rule.
 
 What is left to chance is handled by `run`: a deadlock or serialization failure (a race with
 a transaction that does not take turns) runs the work again, a few times; a unique or foreign

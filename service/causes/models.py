@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.content.models import ContentMixin, str_enum
 from service.db import Base
-
-if TYPE_CHECKING:
-    from service.exercises.models import Exercise, ExerciseContraindication
-    from service.remedies.models import Remedy
-    from service.stretches.models import Stretch, StretchContraindication
-    from service.symptoms.models import SymptomCause
 
 
 class CauseCategory(enum.StrEnum):
@@ -36,35 +30,42 @@ class Cause(ContentMixin, Base):
     needs_professional: Mapped[bool] = mapped_column(default=False, index=True)
     category: Mapped[CauseCategory] = mapped_column(str_enum(CauseCategory), index=True)
 
-    # Ordered, as every embedded list is: without it PostgreSQL returns the rows in whatever
-    # order updates left them, and a detail (and its sync copy) changed with no edit to it.
-    symptom_links: Mapped[list[SymptomCause]] = relationship(
-        back_populates="cause", order_by="SymptomCause.symptom_id", lazy="raise", viewonly=True
+    # What points to a cause and what helps with it, read from the other side: those domains
+    # build on causes, so their models are named here by string (the mapper resolves them
+    # once every model is imported), never imported.
+    symptom_links: Mapped[list[Base]] = relationship(
+        "SymptomCause",
+        back_populates="cause",
+        order_by="SymptomCause.symptom_id",
+        lazy="raise", viewonly=True
     )
-    stretches: Mapped[list[Stretch]] = relationship(
+    stretches: Mapped[list[ContentMixin]] = relationship(
+        "Stretch",
+        order_by="Stretch.id",
         secondary="stretch_helps",
         back_populates="helps_with",
-        order_by="Stretch.id",
         lazy="raise",
         viewonly=True,
     )
-    exercises: Mapped[list[Exercise]] = relationship(
+    exercises: Mapped[list[ContentMixin]] = relationship(
+        "Exercise",
+        order_by="Exercise.id",
         secondary="exercise_helps",
         back_populates="helps_with",
-        order_by="Exercise.id",
         lazy="raise",
         viewonly=True,
     )
-    remedies: Mapped[list[Remedy]] = relationship(
+    remedies: Mapped[list[ContentMixin]] = relationship(
+        "Remedy",
+        order_by="Remedy.id",
         secondary="remedy_helps",
         back_populates="helps_with",
-        order_by="Remedy.id",
         lazy="raise",
         viewonly=True,
     )
-    stretch_contraindications: Mapped[list[StretchContraindication]] = relationship(
-        back_populates="cause", lazy="raise", viewonly=True
+    stretch_contraindications: Mapped[list[Base]] = relationship(
+        "StretchContraindication", back_populates="cause", lazy="raise", viewonly=True
     )
-    exercise_contraindications: Mapped[list[ExerciseContraindication]] = relationship(
-        back_populates="cause", lazy="raise", viewonly=True
+    exercise_contraindications: Mapped[list[Base]] = relationship(
+        "ExerciseContraindication", back_populates="cause", lazy="raise", viewonly=True
     )

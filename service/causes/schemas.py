@@ -10,6 +10,7 @@ from service.content.schemas import (
     DetailMixin,
     ItemSchema,
     ListArgsSchema,
+    RefSchema,
     Schema,
     Slug,
     Text,
@@ -24,9 +25,8 @@ class CauseSummarySchema(ItemSchema):
     needs_professional = fields.Boolean(required=True)
 
 
-class LinkedItemSchema(Schema):
-    slug = fields.String(required=True)
-    name = Text(required=True)
+class LinkedItemSchema(RefSchema):
+    """A stretch, exercise or remedy that helps with the cause."""
 
 
 class CauseSymptomSchema(Schema):

@@ -9,7 +9,6 @@ every instance.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
+from service import etags
 from service.content.versioning import version_now
 
 Key = tuple[Any, ...]
@@ -66,25 +66,6 @@ class LRU:
         return len(self._items)
 
 
-def make_etag(*parts: Any) -> str:
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-    return f'"{digest}"'
-
-
-def etag_matches(header: str | None, etag: str) -> bool:
-    """If-None-Match holds this ETag (a gzipped variant or a weak form of it counts)."""
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    wanted = etag.strip('"')
-    for candidate in header.split(","):
-        tag = candidate.strip().removeprefix("W/").strip('"').removesuffix("-gz")
-        if tag == wanted:
-            return True
-    return False
-
-
 def init_app(
     app: Flask,
     *,
@@ -103,14 +84,14 @@ def init_app(
             return None
         version = version_now()
         key = (version, request.full_path, request.headers.get("Accept-Language", ""))
-        etag = make_etag(*key)
+        etag = etags.strong(*key)
         g.cache_key, g.cache_etag = key, etag
         headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": "Accept-Language"}
         entry: Entry | None = cache.get(key)
         if_none_match = request.headers.get("If-None-Match")
         # `*` matches any current representation, which only a cached 200 proves: an unknown
         # slug or an invalid query has none and must still get its 404 or 422.
-        if etag_matches(if_none_match, etag) and (
+        if etags.none_match(if_none_match, etag) and (
             entry is not None or (if_none_match or "").strip() != "*"
         ):
             return Response(status=304, headers=headers)
@@ -121,7 +102,7 @@ def init_app(
         if "gzip" in request.headers.get("Accept-Encoding", "").lower():
             response.set_data(entry.gzipped())
             response.headers["Content-Encoding"] = "gzip"
-            response.headers["ETag"] = etag[:-1] + '-gz"'
+            response.headers["ETag"] = etags.gzip_variant(etag)
             response.vary.add("Accept-Encoding")
         return response
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.content.models import ContentMixin, JsonArrayContains, Status
 from service.content.schemas import page_count
+from service.db import Base
 from service.errors import InvalidInput, NotFound
 
 T = TypeVar("T", bound=ContentMixin)
@@ -23,11 +24,14 @@ class ListSpec:
     """What a collection's list endpoint filters, searches and sorts by."""
 
     filters: Mapping[str, Filter] = field(default_factory=dict)
-    # Arguments whose value must be the slug of an existing item of that model.
-    references: Mapping[str, type[ContentMixin]] = field(default_factory=dict)
+    # Arguments whose value must be the slug of an existing item of that model (or of the
+    # model of that name, for another domain's model that the collection does not import).
+    references: Mapping[str, type[ContentMixin] | str] = field(default_factory=dict)
     search: Sequence[str] = ("name", "summary")
     order_by: Sequence[str] = ("name",)
-    options: Sequence[LoaderOption] = ()
+    # What a page loads with each item; a function, called at first use (the mapper resolves
+    # relationships named by string only once every model is imported).
+    options: Callable[[], Sequence[LoaderOption]] = lambda: ()
 
 
 @dataclass
@@ -48,17 +52,20 @@ def _like_pattern(text: str) -> str:
 
 
 def check_references(
-    session: Session, args: Mapping[str, Any], references: Mapping[str, type[ContentMixin]]
+    session: Session,
+    args: Mapping[str, Any],
+    references: Mapping[str, type[ContentMixin] | str],
 ) -> None:
     """A filter naming an unknown item is an error, not an empty or unfiltered answer.
 
     A draft is unknown too: the answer must not tell that it exists.
     """
     errors: dict[str, list[str]] = {}
-    for name, model in references.items():
+    for name, reference in references.items():
         value = args.get(name)
         if value is None:
             continue
+        model = model_named(reference) if isinstance(reference, str) else reference
         found = session.scalar(
             sa.select(model.id).where(model.slug == value, model.status == Status.PUBLISHED)
         )
@@ -82,16 +89,29 @@ def list_page(session: Session, model: type[T], args: Mapping[str, Any], spec: L
         value = args.get(name)
         if value is not None:
             stmt = stmt.where(build(value))
-    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     page, page_size = args["page"], args["page_size"]
     order = [getattr(model, name) for name in spec.order_by]
-    items = session.scalars(
-        stmt.order_by(*order, model.id)
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-        .options(*spec.options)
-    ).all()
-    return Page(items=items, total=total, page=page, page_size=page_size)
+    result, total = paginate(
+        session, stmt, (*order, model.id), page, page_size, options=spec.options()
+    )
+    return Page(items=result.scalars().all(), total=total, page=page, page_size=page_size)
+
+
+def paginate(
+    session: Session,
+    stmt: sa.Select[Any],
+    order_by: Sequence[Any],
+    page: int,
+    page_size: int,
+    *,
+    options: Sequence[LoaderOption] = (),
+) -> tuple[sa.Result[Any], int]:
+    """One page of `stmt` in `order_by` order (1-based), and how many rows all pages hold."""
+    total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    result = session.execute(
+        stmt.order_by(*order_by).limit(page_size).offset((page - 1) * page_size).options(*options)
+    )
+    return result, total
 
 
 def get_published(
@@ -105,3 +125,29 @@ def get_published(
     if item is None:
         raise NotFound(f"No published {model.__tablename__} item has the slug {slug!r}.")
     return item
+
+
+def model_named(name: str) -> Any:
+    """The mapped class of that name (another domain's model, named by string)."""
+    for mapper in Base.registry.mappers:
+        if mapper.class_.__name__ == name:
+            return mapper.class_
+    raise LookupError(f"no model is named {name!r}")
+
+
+def target(relationship: Any) -> Any:
+    """The model at the other end of a relationship, as the mapper resolved it."""
+    return relationship.property.mapper.class_
+
+
+def published(relationship: Any) -> Any:
+    """A relationship to content items, limited to the published ones (for a loader)."""
+    return relationship.and_(target(relationship).status == Status.PUBLISHED)
+
+
+def published_links(links: Any, end: str) -> Any:
+    """A relationship to link objects, limited to those whose item at `end` is published."""
+    far = getattr(target(links), end)
+    model = target(far)
+    (column,) = far.property.local_columns
+    return links.and_(column.in_(sa.select(model.id).where(model.status == Status.PUBLISHED)))

@@ -107,9 +107,15 @@ class SourceSchema(Schema):
     publisher = fields.String(allow_none=True, required=True)
 
 
-class CauseRefSchema(Schema):
+class RefSchema(Schema):
+    """Another item named in an answer: its slug and its name (each use has its own name)."""
+
     slug = fields.String(required=True)
     name = Text(required=True)
+
+
+class CauseRefSchema(RefSchema):
+    """A cause named in an answer."""
 
 
 class ItemSchema(Schema):
@@ -143,13 +149,29 @@ class LanguageArgsSchema(Schema):
     )
 
 
-class ListArgsSchema(LanguageArgsSchema):
-    page = fields.Integer(
+def page_field() -> fields.Integer:
+    return fields.Integer(
         load_default=1,
         validate=validate.Range(min=1, max=MAX_PAGE),
         metadata={"description": "1-based page"},
     )
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+def page_size_field() -> fields.Integer:
+    return fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PageArgsSchema(Schema):
+    """The arguments of every paged list."""
+
+    page = page_field()
+    page_size = page_size_field()
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class ListArgsSchema(PageArgsSchema, LanguageArgsSchema):
     q = fields.String(
         validate=validate.Length(min=1, max=100),
         metadata={"description": "Case-insensitive text search in the item's text"},
@@ -161,18 +183,26 @@ class ListArgsSchema(LanguageArgsSchema):
 
 
 class PageSchema(Schema):
+    """The envelope of every page: where it is, and how many items all pages hold."""
+
     total = fields.Integer(required=True, metadata={"description": "Items matching, all pages"})
     page = fields.Integer(required=True)
     page_size = fields.Integer(required=True)
     pages = fields.Integer(required=True)
 
 
-def page_of(item_schema: type[ma.Schema]) -> type[ma.Schema]:
-    """A page envelope schema for `item_schema`, named after it for the OpenAPI document."""
-    name = item_schema.__name__.removesuffix("Schema").removesuffix("Summary") + "PageSchema"
-    return type(
-        name, (PageSchema,), {"items": fields.List(fields.Nested(item_schema), required=True)}
-    )
+def page_of(
+    item_schema: type[ma.Schema], *, name: str | None = None, total: str | None = None
+) -> type[ma.Schema]:
+    """A page envelope schema for `item_schema`, named after it for the OpenAPI document.
+
+    `total` describes the count when "items matching" would not say what it counts.
+    """
+    name = name or item_schema.__name__.removesuffix("Schema").removesuffix("Summary")
+    members: dict[str, Any] = {"items": fields.List(fields.Nested(item_schema), required=True)}
+    if total is not None:
+        members["total"] = fields.Integer(required=True, metadata={"description": total})
+    return type(f"{name}PageSchema", (PageSchema,), members)
 
 
 def page_count(total: int, page_size: int) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from service.content.collection import Collection
 from service.content.inputs import text, translation_problems
 from service.content.models import Source
 from service.content.schemas import LANGUAGE_PATTERN, Schema, Slug
@@ -28,3 +29,6 @@ class SourceInSchema(Schema):
         problems = translation_problems(self, Source.TEXT_FIELDS, data.get("translations"))
         if problems:
             raise ma.ValidationError({"translations": problems})
+
+
+COLLECTION = Collection(name="sources", model=Source, input_schema=SourceInSchema)

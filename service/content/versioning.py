@@ -14,10 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from service import db
-from service.content import listener
+from service import db, listener
 from service.content.models import utcnow
-from service.db import Base, get_db
+from service.db import Base, backend, get_db
 
 SESSION_KEY = "content_version"
 
@@ -75,7 +74,7 @@ def bump(session: Session) -> int:
             .returning(ContentState.version)
         ).scalar_one()
         session.info[SESSION_KEY] = int(version)
-        if session.get_bind().dialect.name == "postgresql":
+        if backend(session) == "postgresql":
             listener.notify(session, int(version))
     return int(session.info[SESSION_KEY])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from service.activities import BODY_AREAS, ContraindicationInSchema, ContraindicationSchema
 from service.content.inputs import BundleItemSchema, count, flag, refs, text, text_list
 from service.content.schemas import (
     CauseRefSchema,
@@ -15,7 +16,6 @@ from service.content.schemas import (
     TextList,
 )
 from service.exercises.models import Difficulty, Exercise
-from service.stretches.schemas import BODY_AREAS, ContraindicationInSchema, ContraindicationSchema
 
 
 class ExerciseSummarySchema(ItemSchema):

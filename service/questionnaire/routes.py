@@ -7,9 +7,8 @@ from typing import Any
 from flask import g
 
 from service import db
-from service.api import Blueprint
+from service.api import CACHE_HEADERS, Blueprint, cacheable
 from service.content.i18n import current_language, negotiate
-from service.content.routes import CACHE_HEADERS, cacheable
 from service.content.schemas import LanguageArgsSchema
 from service.questionnaire.schemas import QuestionnaireSchema
 from service.questionnaire.services import build

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Response, current_app
 
-from service import examples
+from service.admin import examples
 from service.api import Blueprint
 from service.content.cache import LRU
 from service.recommendations.schemas import RecommendationRequestSchema, RecommendationSchema

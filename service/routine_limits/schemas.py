@@ -5,16 +5,15 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from service.content.inputs import BundleItemSchema, refs, text
-from service.content.schemas import DetailMixin, ItemSchema, ListArgsSchema, Schema, Text
+from service.content.schemas import DetailMixin, ItemSchema, ListArgsSchema, RefSchema, Text
 from service.routine_limits.models import RoutineLimit
 
 # The contract: a routine never repeats a stretch more than three times.
 MAX_REPEATS = 3
 
 
-class PainBandRefSchema(Schema):
-    slug = fields.String(required=True)
-    name = Text(required=True)
+class PainBandRefSchema(RefSchema):
+    """A pain band the limit is confined to."""
 
 
 class RoutineLimitSummarySchema(ItemSchema):

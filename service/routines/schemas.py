@@ -9,6 +9,7 @@ from service.content.schemas import (
     DetailMixin,
     ItemSchema,
     ListArgsSchema,
+    RefSchema,
     Schema,
     Slug,
     Text,
@@ -16,9 +17,8 @@ from service.content.schemas import (
 from service.routines.models import Routine, RoutineLevel
 
 
-class StretchRefSchema(Schema):
-    slug = fields.String(required=True)
-    name = Text(required=True)
+class StretchRefSchema(RefSchema):
+    """The stretch of a routine step."""
 
 
 class RoutineStepSchema(Schema):

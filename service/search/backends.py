@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from service.db import backend
 from service.search import text
 from service.search.documents import TIERS
 from service.search.query import Alternative, Query
@@ -139,7 +140,7 @@ def _fts5(question: _Question, number: int, tier: str, language: str) -> tuple[s
 
 def find(session: Session, query: Query, language: str, window: int) -> Matches:
     """Every (term, part) match of the query's terms, at most `window` per sub-question."""
-    postgresql = session.get_bind().dialect.name == "postgresql"
+    postgresql = backend(session) == "postgresql"
     parts: list[str] = []
     params: dict[str, Any] = {"window": window, "searched": language}
     for question in _questions(query, language):

@@ -13,7 +13,7 @@ def register(app: Flask) -> None:
     @app.cli.command("search-reindex")
     def search_reindex() -> None:
         """Index every published item again (after a change to how documents are made)."""
-        session = db.session()
+        session = db.session(write=True)
         written = rebuild(session.connection())
         session.commit()
         click.echo(f"indexed {written} documents")

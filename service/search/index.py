@@ -17,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from service.db import backend
 from service.search import text
 from service.search.documents import BY_MODEL, SEARCHED, WATCHED, Document, Searched, documents
 from service.search.models import SearchDocument, SearchTerm
@@ -72,7 +73,7 @@ def write(
                     SearchDocument.item_id.in_(ids[start : start + CHUNK]),
                 )
             )
-    dialect = connection.dialect.name
+    dialect = backend(connection)
     rows = [document.row(dialect) for document in fresh]
     if not rows:
         return
@@ -88,7 +89,7 @@ def learn(connection: sa.Connection, words: set[str]) -> None:
     """
     if not words:
         return
-    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    insert = postgresql_insert if backend(connection) == "postgresql" else sqlite_insert
     ordered = sorted(words)
     for start in range(0, len(ordered), CHUNK):
         rows = [{"word": word} for word in ordered[start : start + CHUNK]]

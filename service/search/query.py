@@ -17,6 +17,7 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
+from service.db import backend
 from service.search import text
 from service.search.models import SearchTerm
 
@@ -99,7 +100,7 @@ def known_words(session: Session, words: Iterable[str]) -> set[str]:
 def completions(session: Session, prefix: str) -> list[str]:
     """Words of the index that start with `prefix`, shortest first."""
     column = SearchTerm.word
-    if session.get_bind().dialect.name == "postgresql":
+    if backend(session) == "postgresql":
         # The trigram index answers LIKE; words hold letters only, nothing to escape.
         condition: sa.ColumnElement[bool] = column.like(f"{prefix}%")
     else:
@@ -116,7 +117,7 @@ def completions(session: Session, prefix: str) -> list[str]:
 
 def corrections(session: Session, word: str) -> list[tuple[str, float]]:
     """Words of the index close to `word` in pg_trgm's similarity, best first."""
-    if session.get_bind().dialect.name == "postgresql":
+    if backend(session) == "postgresql":
         candidates = session.scalars(
             sa.select(SearchTerm.word).where(SearchTerm.word.op("%")(word)).limit(500)
         ).all()

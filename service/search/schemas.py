@@ -5,7 +5,13 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from service.content.schemas import MAX_PAGE, LanguageArgsSchema, Schema
+from service.content.schemas import (
+    LanguageArgsSchema,
+    PageSchema,
+    Schema,
+    page_field,
+    page_size_field,
+)
 from service.search.documents import SEARCHED
 
 NAMES = [s.collection.name for s in SEARCHED]
@@ -25,12 +31,8 @@ class SearchArgsSchema(LanguageArgsSchema):
         validate=validate.Length(max=len(NAMES)),
         metadata={"description": "Only these collections (repeat the parameter for several)"},
     )
-    page = fields.Integer(
-        load_default=1,
-        validate=validate.Range(min=1, max=MAX_PAGE),
-        metadata={"description": "1-based page"},
-    )
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    page = page_field()
+    page_size = page_size_field()
 
     class Meta:
         unknown = ma.RAISE
@@ -63,7 +65,7 @@ SearchFacetsSchema = type(
 )
 
 
-class SearchPageSchema(Schema):
+class SearchPageSchema(PageSchema):
     query = fields.String(required=True)
     corrected = fields.String(
         required=True,
@@ -73,9 +75,6 @@ class SearchPageSchema(Schema):
     language = fields.String(required=True, metadata={"description": "Language searched"})
     items = fields.List(fields.Nested(SearchHitSchema), required=True)
     total = fields.Integer(required=True, metadata={"description": "Hits, all pages"})
-    page = fields.Integer(required=True)
-    page_size = fields.Integer(required=True)
-    pages = fields.Integer(required=True)
     facets = fields.Nested(
         SearchFacetsSchema,
         required=True,

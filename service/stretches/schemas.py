@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.content.inputs import BundleItemSchema, Ref, count, flag, refs, text, text_list
+from service.activities import BODY_AREAS, ContraindicationInSchema, ContraindicationSchema
+from service.content.inputs import BundleItemSchema, count, flag, refs, text, text_list
 from service.content.schemas import (
     CauseRefSchema,
     DetailMixin,
@@ -17,27 +18,11 @@ from service.content.schemas import (
 )
 from service.stretches.models import Intensity, Stretch
 
-BODY_AREAS = (
-    "lower-back",
-    "upper-back",
-    "spine",
-    "hips",
-    "hamstrings",
-    "glutes",
-    "core",
-    "shoulders",
-)
-
 
 class VariantSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(["easier", "harder"]))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     description = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-
-
-class ContraindicationSchema(Schema):
-    cause = fields.Nested(CauseRefSchema, required=True)
-    reason = Text(required=True)
 
 
 class StretchSummarySchema(ItemSchema):
@@ -79,12 +64,6 @@ class StretchQueryArgsSchema(ListArgsSchema):
     safe_for = Slug(
         metadata={"description": "Leave out stretches contraindicated for this condition (cause)"}
     )
-
-
-class ContraindicationInSchema(Schema):
-    cause = Ref(required=True)
-    reason = text(2000)
-    translations = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict)
 
 
 class StretchInSchema(BundleItemSchema):

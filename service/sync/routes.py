@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from service import db
-from service.api import Blueprint
+from service.api import CACHE_HEADERS, Blueprint, cacheable
 from service.catalogue import BY_NAME
 from service.content.i18n import current_language, item_languages, negotiate, use_language
-from service.content.routes import CACHE_HEADERS, cacheable
 from service.sync import embeds  # noqa: F401 - re-sends embedding items from import on
 from service.sync.schemas import SyncArgsSchema, SyncPageSchema
 from service.sync.services import changes_since, decode

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from service.content.listener import POLL_SECONDS
+from service.listener import POLL_SECONDS
 from tests.platform.test_instances import call
 from tests.reliability.servers import gunicorn, pgbouncer, prepare_database
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from service import db, examples
-from service.api import Blueprint
+from service import db
+from service.admin import examples
+from service.api import CACHE_HEADERS, Blueprint, cacheable
 from service.catalogue import COLLECTIONS, Collection, words
 from service.content.i18n import use_language
 from service.content.models import ContentMixin
@@ -65,36 +65,6 @@ def read_blueprint(collection: Collection) -> Blueprint:
         )
     )
     return blp
-
-
-CACHE_HEADERS = {
-    "ETag": {
-        "description": "Send it back in If-None-Match to get 304 while the content is unchanged",
-        "schema": {"type": "string"},
-    },
-    "Cache-Control": {"description": "How long caches may keep it", "schema": {"type": "string"}},
-    "Content-Language": {"description": "Language of the text", "schema": {"type": "string"}},
-}
-
-
-def cacheable(blp: Blueprint, operation_id: str) -> Callable[[Any], Any]:
-    """Document a conditional GET: If-None-Match in, 304 out (see content/cache.py)."""
-
-    def decorate(view: Any) -> Any:
-        view = blp.alt_response(304, description="Not modified: the ETag is still current")(view)
-        # Not blp.doc(parameters=...): that would replace the documented query parameters.
-        view = blp.parameter(
-            {
-                "in": "header",
-                "name": "If-None-Match",
-                "required": False,
-                "schema": {"type": "string"},
-                "description": "The ETag of a copy you hold",
-            }
-        )(view)
-        return blp.doc(operationId=operation_id)(view)
-
-    return decorate
 
 
 def blueprints() -> list[Blueprint]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.causes.models import Cause
-from service.content.models import Status
-from service.content.queries import ListSpec
+from service.content.queries import ListSpec, published
 from service.remedies.models import Remedy
 
 
@@ -30,7 +30,9 @@ LIST = ListSpec(
     order_by=("recovery_order", "name"),
 )
 
-DETAIL = (
-    selectinload(Remedy.sources),
-    selectinload(Remedy.helps_with.and_(Cause.status == Status.PUBLISHED)),
-)
+
+def detail() -> tuple[LoaderOption, ...]:
+    return (
+        selectinload(Remedy.sources),
+        selectinload(published(Remedy.helps_with)),
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.content.models import Status
 from service.content.queries import ListSpec
@@ -16,7 +17,11 @@ _public_step = RoutineStep.stretch_id.in_(
     .with_only_columns(Stretch.id)
     .where(Stretch.status == Status.PUBLISHED)
 )
-_public_steps = selectinload(Routine.steps.and_(_public_step))
+
+
+def _public_steps() -> LoaderOption:
+    return selectinload(Routine.steps.and_(_public_step))
+
 
 # Seconds a routine takes, counted in SQL the way Routine.total_seconds counts its public steps.
 _total_seconds = (
@@ -39,7 +44,9 @@ LIST = ListSpec(
         "max_seconds": lambda seconds: _total_seconds <= seconds,
     },
     references={"stretch": Stretch},
-    options=(_public_steps,),
+    options=lambda: (_public_steps(),),
 )
 
-DETAIL = (selectinload(Routine.sources), _public_steps)
+
+def detail() -> tuple[LoaderOption, ...]:
+    return (selectinload(Routine.sources), _public_steps())

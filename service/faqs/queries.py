@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.content.queries import ListSpec
 from service.faqs.models import Faq
 
 LIST = ListSpec(search=("question", "answer"), order_by=("position", "question"))
 
-DETAIL = (selectinload(Faq.sources),)
+
+def detail() -> tuple[LoaderOption, ...]:
+    return (selectinload(Faq.sources),)

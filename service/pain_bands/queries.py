@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.content.queries import ListSpec
 from service.pain_bands.models import PainBand
 
 LIST = ListSpec(search=("name", "description"), order_by=("min_level", "max_level", "name"))
 
-DETAIL = (selectinload(PainBand.sources),)
+
+def detail() -> tuple[LoaderOption, ...]:
+    return (selectinload(PainBand.sources),)

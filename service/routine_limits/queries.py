@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
-from service.content.models import Status
-from service.content.queries import ListSpec
-from service.pain_bands.models import PainBand
+from service.content.queries import ListSpec, published
 from service.routine_limits.models import RoutineLimit
 
 LIST = ListSpec(search=("name", "description"), order_by=("max_total_seconds", "name"))
 
-DETAIL = (
-    selectinload(RoutineLimit.sources),
-    selectinload(RoutineLimit.pain_bands.and_(PainBand.status == Status.PUBLISHED)),
-)
+
+def detail() -> tuple[LoaderOption, ...]:
+    return (
+        selectinload(RoutineLimit.sources),
+        selectinload(published(RoutineLimit.pain_bands)),
+    )
