@@ -221,7 +221,7 @@ def prepare_database(url: str, role: str = "editor") -> str:
     from service.admin.models import Role
     from service.admin.seed import read_seed
     from service.db import create_database, make_engine
-    from tests.conftest import alembic_config
+    from tests.toolkit.repository import alembic_config
 
     create_database(url)
     command.upgrade(alembic_config(url), "head")
