@@ -73,7 +73,7 @@ fmt: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy service gunicorn_worker.py
+	$(BIN)/mypy service gunicorn_worker.py tests bench
 
 ## Rewrite openapi.yaml from what the service generates.
 openapi: install
