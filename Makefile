@@ -74,7 +74,7 @@ fmt: install
 	$(BIN)/ruff check --fix .
 
 typecheck: install
-	$(BIN)/mypy service gunicorn_worker.py
+	$(BIN)/mypy service gunicorn_worker.py tests bench
 
 ## Rewrite openapi.yaml from what the service generates.
 openapi: install
@@ -89,19 +89,19 @@ migration: install
 ## Writes docs/performance.md. BENCH_ARGS="--scales 1000 --load-scales 1000" for a quick run.
 bench: install
 	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 ## gunicorn's sync workers against the gevent workers `make run` uses, on SQLite and PostgreSQL:
 ## throughput of normal requests, and a normal client's answers while slow clients trickle.
 ## Writes its tables to docs/performance.md.
 bench-workers: install
 	@command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
-	$(BIN)/python bench/workers.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.workers $(BENCH_ARGS)
 
 ## Large imports through gunicorn, as jobs: 100,000 valid items, then 1,000,000 invalid ones,
 ## on PostgreSQL and SQLite. Writes docs/performance.md. BENCH_IMPORT_ARGS="--items 10000".
 bench-import: install
-	$(BIN)/python bench/imports.py $(BENCH_IMPORT_ARGS)
+	$(BIN)/python -m bench.imports $(BENCH_IMPORT_ARGS)
 
 ## Fuzz the service under gunicorn with schemathesis: every operation, every check,
 ## FUZZ_EXAMPLES examples each, on a fresh database (FUZZ_BACKEND=postgresql or sqlite).

@@ -20,10 +20,7 @@ import argparse
 import json
 import os
 import re
-import signal
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -36,13 +33,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.catalogue import count, reviewed_bundle  # noqa: E402
-from bench.run import empty_database, free_port  # noqa: E402
-from service.db import drop_database  # noqa: E402
-from tests.reliability.servers import prepare_database  # noqa: E402
+from bench.catalogue import count, reviewed_bundle
+from bench.run import empty_database
+from service.db import drop_database
+from tests.reliability.servers import gunicorn, prepare_database
+from tests.toolkit.repository import ROOT
 
 
 @dataclass
@@ -80,51 +75,11 @@ def faqs(items: int) -> dict[str, Any]:
 
 
 @contextmanager
-def service(
-    url: str, folder: Path, max_import: int
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "RATELIMIT_ENABLED": "false",
-        "LOG_LEVEL": "warning",
-        "MAX_IMPORT_LENGTH": str(max_import),
-        "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
-    }
-    log = open(folder / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "--config",
-            str(ROOT / "gunicorn.conf.py"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "/dev/null",
-            "service:create_app()",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=log,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield base, process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+def service(url: str, max_import: int) -> Iterator[str]:
+    """The service as `make run` serves it (a worker per core, each with its job thread)."""
+    workers = os.cpu_count() or 2  # gunicorn.conf.py's default
+    with gunicorn(url, workers=workers, MAX_IMPORT_LENGTH=str(max_import)) as server:
+        yield server.url
 
 
 def call(method: str, url: str, secret: str, body: bytes | None = None) -> tuple[int, bytes, Any]:
@@ -246,12 +201,12 @@ def main() -> None:
                 # The grown catalogue is larger than the default MAX_IMPORT_LENGTH.
                 max_import = 1 << 30 if args.catalogue else 52_428_800
                 # A service of its own for each bundle: the worker's peak is that job's own.
-                with service(url, folder, max_import) as (base, _process):
+                with service(url, max_import) as base:
                     valid = reviewed_bundle(args.items) if args.catalogue else faqs(args.items)
                     outcomes.append(run_import(backend, base, secret, "valid items", valid))
                     del valid
-                with service(url, folder, max_import) as (base, _process):
-                    invalid = {"faqs": [{} for _ in range(args.invalid)]}
+                with service(url, max_import) as base:
+                    invalid: dict[str, Any] = {"faqs": [{} for _ in range(args.invalid)]}
                     outcomes.append(run_import(backend, base, secret, "invalid items", invalid))
             finally:
                 if backend == "postgresql":

@@ -4,28 +4,23 @@ On the seed catalogue in a database of its own on the shared server: requests/s 
 detail and 304 paths with wrk (each instance alone, interleaved rounds), the server
 connections each shape holds, and what the content-version poll costs the database (the
 time of one poll through the pooler). Prints a Markdown table; nothing is written.
-Run: .venv/bin/python bench/pooler.py [--duration 3 --rounds 2]
+Run: .venv/bin/python -m bench.pooler [--duration 3 --rounds 2]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 import urllib.request
 import uuid
-from pathlib import Path
 
 import psycopg
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.run import lua, warm, wrk  # noqa: E402
-from service.db import create_database, drop_database  # noqa: E402
-from tests.reliability.servers import gunicorn, pgbouncer, prepare_database  # noqa: E402
+from bench.run import lua, warm, wrk
+from service.db import create_database, drop_database
+from tests.reliability.servers import gunicorn, pgbouncer, prepare_database
 
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

@@ -1,4 +1,5 @@
-"""`make bench`: the service against a bare Flask ceiling, under the same gunicorn settings.
+"""`make bench` (`python -m bench`): the service against a bare Flask ceiling, under the same
+gunicorn settings.
 
 For each catalogue scale it builds a PostgreSQL database, times a bulk import and the
 in-process recommendation, then (for the load scales) starts the service and the ceiling
@@ -15,8 +16,6 @@ import os
 import platform
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,8 +23,6 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,19 +30,18 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
-from alembic.config import Config
 from sqlalchemy.orm import Session
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.catalogue import build_bundle, count  # noqa: E402
-from service.admin.bundle import export_bundle, import_bundle  # noqa: E402
-from service.content.versioning import current_version  # noqa: E402
-from service.db import create_database, drop_database, make_engine  # noqa: E402
-from service.recommendations.engine import Request, recommend  # noqa: E402
-from service.recommendations.rules import load_rules  # noqa: E402
-from service.sync.services import END, encode  # noqa: E402
+from bench.catalogue import build_bundle, count
+from service.admin.bundle import export_bundle, import_bundle
+from service.content.versioning import current_version
+from service.db import create_database, drop_database, make_engine
+from service.recommendations.engine import Request, recommend
+from service.recommendations.rules import load_rules
+from service.search.services import search
+from service.sync.services import END, encode
+from tests.reliability.servers import gunicorn
+from tests.toolkit.repository import ROOT, alembic_config
 
 # What people type into the search box (as in tests/search/test_judged.py): typos, prefixes,
 # synonyms and questions.
@@ -72,7 +68,7 @@ SEARCHES = [
     "steroids",
 ]
 
-TYPICAL_REQUEST = {
+TYPICAL_REQUEST: dict[str, Any] = {
     "symptoms": ["local-pain", "stiffness"],
     "hours_since_onset": 30,
     "pain_level": 4,
@@ -87,12 +83,6 @@ class Run:
     p99_ms: float
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def empty_database(backend: str, server: str, folder: Path, name: str) -> str:
     """The URL of a database of `backend` with nothing in it, for one benchmark to fill."""
     if backend == "sqlite":
@@ -100,14 +90,6 @@ def empty_database(backend: str, server: str, folder: Path, name: str) -> str:
     url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
     drop_database(url)
     return url
-
-
-def alembic_config(url: str) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    config.attributes["database_url"] = url
-    config.attributes["configure_logger"] = False
-    return config
 
 
 def prepare_database(server: str, items: int) -> tuple[str, float, int]:
@@ -129,8 +111,6 @@ def prepare_database(server: str, items: int) -> tuple[str, float, int]:
 
 def time_search(url: str, repeat: int = 5) -> float:
     """Median ms of one search in-process, no response cache: the work a cache miss does."""
-    from service.search.services import search
-
     engine = make_engine(url)
     times = []
     with Session(engine) as session:
@@ -184,46 +164,6 @@ def time_recommendation(url: str, repeat: int = 20) -> tuple[float, float]:
             runs.append(time.perf_counter() - started)
     engine.dispose()
     return statistics.median(loads) * 1000, statistics.median(runs) * 1000
-
-
-@contextmanager
-def gunicorn(app: str, env: dict[str, str], production_logging: bool = False) -> Iterator[str]:
-    port = free_port()
-    command_line = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "--config",
-        str(ROOT / "gunicorn.conf.py"),
-        "--bind",
-        f"127.0.0.1:{port}",
-        # Production logging: whatever gunicorn.conf.py sets, written to a real file.
-        *([] if production_logging else ["--access-logfile", "/dev/null"]),
-        app,
-    ]
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below
-    process = subprocess.Popen(
-        command_line, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/", timeout=1)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            log.seek(0)
-            raise RuntimeError(f"{app} did not start: {log.read().decode()[-2000:]}")
-        yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def _ms(text: str) -> float:
@@ -282,21 +222,51 @@ def lua(method: str = "GET", body: Any = None, headers: dict[str, str] | None = 
     return handle.name
 
 
-def endpoints(base: str, recent: str) -> list[tuple[str, str, str | None]]:
-    """(label, url, wrk script) for each measured endpoint."""
+@dataclass(frozen=True)
+class Endpoint:
+    """A measured endpoint: its label in the tables, and the lowest ratio to the ceiling that
+    meets its target (None: measured, not judged)."""
+
+    label: str
+    target: float | None
+
+
+LIST = Endpoint("list page of 20", 0.5)
+DETAIL = Endpoint("detail", 0.5)
+FILTER = Endpoint("search q", 0.25)
+SEARCH_CACHED = Endpoint("/v1/search, one query (cached)", 0.25)
+SEARCH_VARIED = Endpoint("/v1/search, varied queries", None)
+NOT_MODIFIED = Endpoint("conditional GET -> 304", 0.7)
+RECOMMEND = Endpoint("POST /v1/recommendations", 0.3)
+DELTA_SYNC = Endpoint("delta sync (recent cursor)", 0.3)
+# Compared between the smallest and the largest scale (search_scaling).
+SEARCHES_SCALED = (SEARCH_CACHED, SEARCH_VARIED)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What wrk asks of the service for an endpoint: a URL, and a script when it needs one."""
+
+    endpoint: Endpoint
+    url: str
+    script: str | None = None
+
+
+def targets(base: str, recent: str) -> list[Target]:
+    """Each measured endpoint, in the order of the tables."""
     listing = base + "/v1/stretches?page_size=20"
     with urllib.request.urlopen(listing) as response:
         etag = response.headers["ETag"]
         slug = json.loads(response.read())["items"][5]["slug"]
     return [
-        ("list page of 20", listing, None),
-        ("detail", f"{base}/v1/stretches/{slug}", None),
-        ("search q", base + "/v1/stretches?q=cat&page_size=20", None),
-        ("/v1/search, one query (cached)", base + "/v1/search?q=piriformis%20stretch", None),
-        ("/v1/search, varied queries", base + "/v1/search", search_script()),
-        ("conditional GET -> 304", listing, lua(headers={"If-None-Match": etag})),
-        ("POST /v1/recommendations", base + "/v1/recommendations", lua("POST", TYPICAL_REQUEST)),
-        ("delta sync (recent cursor)", f"{base}/v1/sync?since={recent}", None),
+        Target(LIST, listing),
+        Target(DETAIL, f"{base}/v1/stretches/{slug}"),
+        Target(FILTER, base + "/v1/stretches?q=cat&page_size=20"),
+        Target(SEARCH_CACHED, base + "/v1/search?q=piriformis%20stretch"),
+        Target(SEARCH_VARIED, base + "/v1/search", search_script()),
+        Target(NOT_MODIFIED, listing, lua(headers={"If-None-Match": etag})),
+        Target(RECOMMEND, base + "/v1/recommendations", lua("POST", TYPICAL_REQUEST)),
+        Target(DELTA_SYNC, f"{base}/v1/sync?since={recent}"),
     ]
 
 
@@ -314,79 +284,63 @@ def touch_recent(url: str) -> str:
     return before
 
 
-def measure(url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
-    env = {
-        "DATABASE_URL": url,
-        "RATELIMIT_ENABLED": "false",
-        "LOG_LEVEL": "warning",
-        "WEB_CONCURRENCY": str(args.workers),
-    }
+Results = dict[Endpoint, dict[str, float]]
+
+
+def measure(url: str, args: argparse.Namespace) -> Results:
     # The service as production runs it: its JSON line per request at info, gunicorn's
-    # access log as gunicorn.conf.py has it; the ceiling stays bare.
-    service_env = {**env, "LOG_LEVEL": "info", "LOG_FORMAT": "json"} if args.logging else env
-    results: dict[str, dict[str, list[float]]] = {}
+    # access log as gunicorn.conf.py has it; the ceiling stays bare (warning, no access log).
+    logging = {"LOG_LEVEL": "info", "LOG_FORMAT": "json"} if args.logging else {}
+    access_log = "" if args.logging else "/dev/null"
+    workers: int = args.workers
+    results: dict[Endpoint, dict[str, list[float]]] = {}
     with (
-        gunicorn("service:create_app()", service_env, args.logging) as service,
-        gunicorn("bench.ceiling:app", env) as ceiling,
+        gunicorn(url, workers=workers, access_log=access_log, **logging) as service,
+        gunicorn(url, workers=workers, app="bench.ceiling:app", ready_path="/") as ceiling,
     ):
-        targets = endpoints(service, touch_recent(url))
-        for label, target, script in targets:
-            urllib.request.urlopen(
-                urllib.request.Request(target, method="GET")
-            ).close() if script is None else None
+        for target in targets(service.url, touch_recent(url)):
+            if target.script is None:
+                urllib.request.urlopen(urllib.request.Request(target.url, method="GET")).close()
             # Warm every worker (its first request after a write fills its caches).
-            warm(target, args.connections, args.threads, script)
+            warm(target.url, args.connections, args.threads, target.script)
             rows = results.setdefault(
-                label, {"rps": [], "p50": [], "p99": [], "ceiling": [], "ratio": []}
+                target.endpoint, {"rps": [], "p50": [], "p99": [], "ceiling": [], "ratio": []}
             )
             for _ in range(args.rounds):
-                roof = wrk(ceiling + "/", args.duration, args.connections, args.threads, None)
-                run = wrk(target, args.duration, args.connections, args.threads, script)
+                roof = wrk(ceiling.url + "/", args.duration, args.connections, args.threads, None)
+                run = wrk(target.url, args.duration, args.connections, args.threads, target.script)
                 rows["rps"].append(run.rps)
                 rows["p50"].append(run.p50_ms)
                 rows["p99"].append(run.p99_ms)
                 rows["ceiling"].append(roof.rps)
                 rows["ratio"].append(run.rps / roof.rps)
             print(
-                f"  {label:<30} {statistics.median(rows['rps']):>8.0f} req/s  "
+                f"  {target.endpoint.label:<30} {statistics.median(rows['rps']):>8.0f} req/s  "
                 f"ratio {statistics.median(rows['ratio']):.2f}",
                 flush=True,
             )
     return {
-        label: {key: statistics.median(values) for key, values in rows.items()}
-        for label, rows in results.items()
+        endpoint: {key: statistics.median(values) for key, values in rows.items()}
+        for endpoint, rows in results.items()
     }
 
 
-TARGETS = {
-    "list page of 20": 0.5,
-    "detail": 0.5,
-    "conditional GET -> 304": 0.7,
-    "search q": 0.25,
-    "/v1/search, one query (cached)": 0.25,
-    "POST /v1/recommendations": 0.3,
-    "delta sync (recent cursor)": 0.3,
-}
-
-
-def table(results: dict[str, dict[str, float]]) -> list[str]:
+def table(results: Results) -> list[str]:
     lines = [
         "| endpoint | req/s | p50 ms | p99 ms | ceiling req/s | ratio | target |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, row in results.items():
-        target = TARGETS.get(label)
+    for endpoint, row in results.items():
+        target = endpoint.target
         mark = "" if target is None else (" ok" if row["ratio"] >= target else " MISSED")
         lines.append(
-            f"| {label} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} | "
+            f"| {endpoint.label} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} | "
             f"{row['ceiling']:.0f} | {row['ratio']:.2f} | >= {target}{mark} |"
         )
     return lines
 
 
-def search_scaling(
-    loads: dict[int, dict[str, dict[str, float]]], searches: dict[int, float]
-) -> list[str]:
+def search_scaling(loads: dict[int, Results], searches: dict[int, float]) -> list[str]:
     """/v1/search at the largest scale against the smallest: the target is within 30%."""
     if len(searches) < 2:
         return []
@@ -405,9 +359,10 @@ def search_scaling(
         lines.append(f"| {label} | {before:.2f} | {after:.2f} | {change:+.0%} | {mark} |")
 
     row("in-process ms per search (no cache)", searches[small], searches[large], False)
-    for label in ("/v1/search, one query (cached)", "/v1/search, varied queries"):
-        if label in loads.get(small, {}) and label in loads.get(large, {}):
-            row(f"{label}, req/s", loads[small][label]["rps"], loads[large][label]["rps"], True)
+    for endpoint in SEARCHES_SCALED:
+        if endpoint in loads.get(small, {}) and endpoint in loads.get(large, {}):
+            before, after = loads[small][endpoint]["rps"], loads[large][endpoint]["rps"]
+            row(f"{endpoint.label}, req/s", before, after, True)
     return [*lines, ""]
 
 
@@ -443,7 +398,7 @@ def main() -> None:
         "| catalogue items | import s | rules load ms | engine ms | search ms |",
         "|---:|---:|---:|---:|---:|",
     ]
-    loads: dict[int, dict[str, dict[str, float]]] = {}
+    loads: dict[int, Results] = {}
     searches: dict[int, float] = {}
     for scale in scales:
         print(f"scale {scale}: building the catalogue", flush=True)

@@ -25,15 +25,14 @@ import tempfile
 import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.run import empty_database, gunicorn, wrk  # noqa: E402
-from service.db import drop_database  # noqa: E402
-from tests.reliability.servers import prepare_database  # noqa: E402
+from bench.run import empty_database, wrk
+from service.db import drop_database
+from tests.reliability.servers import gunicorn, prepare_database
+from tests.toolkit.repository import ROOT
 
 MODELS = {"sync": "sync", "gevent": "gunicorn_worker.ProblemGeventWorker"}
 ENDPOINTS = {
@@ -92,17 +91,25 @@ def under_slow_clients(base: str, slow: int, seconds: float) -> tuple[int, int, 
     return len(answered), sent, statistics.median(answered) if answered else None
 
 
-def measure(url: str, args: argparse.Namespace) -> dict[str, dict[str, object]]:
-    env = {"DATABASE_URL": url, "RATELIMIT_ENABLED": "false", "LOG_LEVEL": "warning"}
-    results: dict[str, dict[str, object]] = {}
+# A normal client's answers while slow clients trickle: answered, sent, median seconds.
+Answered = tuple[int, int, float | None]
+
+
+@dataclass
+class Results:
+    throughput: dict[str, dict[str, float]]  # endpoint label -> sync, gevent, ratio req/s
+    slow: dict[tuple[int, str], Answered]  # (slow clients, worker model) -> answers
+
+
+def measure(url: str, args: argparse.Namespace) -> Results:
+    workers = os.cpu_count() or 2  # gunicorn.conf.py's default
+    results = Results({}, {})
     runs: dict[tuple[str, str], list[float]] = {}
     with (
-        gunicorn(
-            "service:create_app()", {**env, "GUNICORN_CMD_ARGS": "--worker-class sync"}
-        ) as sync,
-        gunicorn("service:create_app()", env) as gevent,
+        gunicorn(url, workers=workers, GUNICORN_CMD_ARGS="--worker-class sync") as sync,
+        gunicorn(url, workers=workers) as gevent,
     ):
-        bases = {"sync": sync, "gevent": gevent}
+        bases = {"sync": sync.url, "gevent": gevent.url}
         for label, path in ENDPOINTS.items():
             for base in bases.values():
                 # Warm every worker (its first request fills its caches).
@@ -114,24 +121,20 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, dict[str, object]]:
         for label in ENDPOINTS:
             sync_rps = statistics.median(runs[(label, "sync")])
             gevent_rps = statistics.median(runs[(label, "gevent")])
-            results[label] = {
+            results.throughput[label] = {
                 "sync": sync_rps,
                 "gevent": gevent_rps,
                 "ratio": gevent_rps / sync_rps,
             }
         for slow in args.slow:
             for model, base in bases.items():
-                results[f"slow {slow} {model}"] = {
-                    "figures": under_slow_clients(base, slow, args.window)
-                }
-            figures = [results[f"slow {slow} {model}"]["figures"] for model in MODELS]
+                results.slow[(slow, model)] = under_slow_clients(base, slow, args.window)
+            figures = [results.slow[(slow, model)] for model in MODELS]
             print(f"  slow clients {slow}: sync {figures[0]}, gevent {figures[1]}", flush=True)
     return results
 
 
-def report(
-    backend: str, results: dict[str, dict[str, object]], args: argparse.Namespace
-) -> list[str]:
+def report(backend: str, results: Results, args: argparse.Namespace) -> list[str]:
     lines = [
         f"### {backend}",
         "",
@@ -139,7 +142,7 @@ def report(
         "|---|---:|---:|---:|",
     ]
     for label in ENDPOINTS:
-        row = results[label]
+        row = results.throughput[label]
         lines.append(f"| {label} | {row['sync']:.0f} | {row['gevent']:.0f} | {row['ratio']:.2f} |")
     lines += [
         "",
@@ -150,7 +153,7 @@ def report(
     for slow in args.slow:
         cells = []
         for model in MODELS:
-            answered, sent, median = results[f"slow {slow} {model}"]["figures"]  # type: ignore[misc]
+            answered, sent, median = results.slow[(slow, model)]
             cells += [f"{answered} of {sent}", "-" if median is None else f"{median:.3f}"]
         lines.append(f"| {slow} | " + " | ".join(cells) + " |")
     return [*lines, ""]

@@ -1,10 +1,15 @@
-"""Assertions several test modules share."""
+"""Assertions and requests several test modules share."""
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from typing import Any
 
 from werkzeug.test import TestResponse
+
+from tests.toolkit.clients import Client
 
 
 def assert_problem(response: TestResponse, status: int, *fragments: str) -> dict[str, Any]:
@@ -21,7 +26,7 @@ def assert_problem(response: TestResponse, status: int, *fragments: str) -> dict
     return body
 
 
-def all_items(client: Any, collection: str, query: str = "") -> list[dict[str, Any]]:
+def all_items(client: Client, collection: str, query: str = "") -> list[dict[str, Any]]:
     """Every item of a list endpoint, following the pages."""
     items: list[dict[str, Any]] = []
     page = 1
@@ -33,3 +38,18 @@ def all_items(client: Any, collection: str, query: str = "") -> list[dict[str, A
         if page >= response.json["pages"]:
             return items
         page += 1
+
+
+def call(
+    url: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """Send a request to a served instance: its status, headers and body, errors included."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()

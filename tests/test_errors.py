@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
 
 from flask import Flask
 
 from service import create_app
 from tests.helpers import assert_problem
+from tests.toolkit.clients import Client
 
 
-def test_unknown_route_is_404_problem(client: Any) -> None:
+def test_unknown_route_is_404_problem(client: Client) -> None:
     assert_problem(client.get("/v1/no-such-collection"), HTTPStatus.NOT_FOUND)
 
 
-def test_wrong_method_is_405_problem_with_allow(client: Any) -> None:
+def test_wrong_method_is_405_problem_with_allow(client: Client) -> None:
     response = client.delete("/v1/stretches")
     assert_problem(response, HTTPStatus.METHOD_NOT_ALLOWED)
     assert "GET" in response.headers["Allow"]
 
 
-def test_validation_error_names_each_field(client: Any) -> None:
+def test_validation_error_names_each_field(client: Client) -> None:
     body = assert_problem(
         client.get("/v1/stretches?page_size=500&intensity=wild"),
         HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -46,6 +46,6 @@ def test_unexpected_error_is_500_problem_without_internals(app: Flask) -> None:
     assert body["detail"] == "An unexpected error occurred."
 
 
-def test_health_and_readiness(client: Any) -> None:
+def test_health_and_readiness(client: Client) -> None:
     assert client.get("/healthz").json == {"status": "ok"}
     assert client.get("/readyz").json == {"status": "ok"}

@@ -37,7 +37,8 @@ class Cause(ContentMixin, Base):
         "SymptomCause",
         back_populates="cause",
         order_by="SymptomCause.symptom_id",
-        lazy="raise", viewonly=True
+        lazy="raise",
+        viewonly=True,
     )
     stretches: Mapped[list[ContentMixin]] = relationship(
         "Stretch",

@@ -22,14 +22,16 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import command
 
-from bench.catalogue import build_bundle, count, variant
+from bench.catalogue import build_bundle, count, reviewed, variant
 from service import create_app, db
 from service.admin import keys
 from service.admin.audit import SYSTEM
 from service.admin.models import Role
 from service.config import Settings
 from service.db import create_database, drop_database
-from tests.conftest import POSTGRES_SERVER, alembic_config
+from tests.toolkit.backends import POSTGRES_SERVER
+from tests.toolkit.clients import client_with
+from tests.toolkit.repository import alembic_config
 
 
 def catalogue(items: int) -> dict[str, list[dict[str, Any]]]:
@@ -42,14 +44,6 @@ def catalogue(items: int) -> dict[str, list[dict[str, Any]]]:
         extra = variant(seed_faqs[number % len(seed_faqs)], number)
         bundle["faqs"].append({**extra, "position": number % 10_000})
     return reviewed(bundle)
-
-
-def reviewed(bundle: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    for name, items in bundle.items():
-        if name != "sources":
-            for item in items:
-                item.update(last_reviewed="2026-11-01", reviewed_by="Bench")
-    return bundle
 
 
 def database_url(backend: str, folder: Path) -> str:
@@ -82,7 +76,7 @@ def run(backend: str, items: int, profile: bool) -> None:
                 session = db.session()
                 _key, secret = keys.create_key(session, name="bench", role=Role.ADMIN, actor=SYSTEM)
                 session.commit()
-            client = app.test_client()
+            client = client_with(app)
             client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
             bundle = catalogue(items)
             body = json.dumps(bundle).encode()

@@ -14,6 +14,7 @@ from service.admin.models import ApiKey
 from service.causes.models import Cause
 from service.faqs.models import Faq
 from tests.helpers import assert_problem
+from tests.toolkit.clients import Client
 
 
 def faq(slug: str, **fields: Any) -> dict[str, Any]:
@@ -27,7 +28,7 @@ def faq(slug: str, **fields: Any) -> dict[str, Any]:
     }
 
 
-def test_a_write_records_who_what_when_and_the_hashes(editor: Any, session: Session) -> None:
+def test_a_write_records_who_what_when_and_the_hashes(editor: Client, session: Session) -> None:
     started = datetime.now(UTC)
     created = editor.post("/v1/admin/faqs", json=faq("audited-question"))
     etag = created.headers["ETag"]
@@ -51,14 +52,14 @@ def test_a_write_records_who_what_when_and_the_hashes(editor: Any, session: Sess
     assert delete["before_hash"] == update["after_hash"] and delete["after_hash"] is None
 
 
-def test_a_refused_write_records_nothing(editor: Any) -> None:
+def test_a_refused_write_records_nothing(editor: Client) -> None:
     before = editor.get("/v1/admin/audit").json["total"]
     editor.post("/v1/admin/faqs", json=faq("Bad Slug"))
     editor.post("/v1/admin/import", json={"faqs": [faq("ok-one"), faq("bad", position=-1)]})
     assert editor.get("/v1/admin/audit").json["total"] == before
 
 
-def test_audit_filters_and_pages(editor: Any, admin: Any) -> None:
+def test_audit_filters_and_pages(editor: Client, admin: Client) -> None:
     for slug in ("one-question", "two-question", "three-question"):
         editor.post("/v1/admin/faqs", json=faq(slug))
     admin.post("/v1/admin/faqs", json=faq("admins-question"))
@@ -77,7 +78,7 @@ def test_audit_filters_and_pages(editor: Any, admin: Any) -> None:
     assert editor.get("/v1/admin/audit", query_string={"until": later}).json["total"] >= 4
 
 
-def test_audit_arguments_are_validated(editor: Any) -> None:
+def test_audit_arguments_are_validated(editor: Client) -> None:
     body = assert_problem(
         editor.get("/v1/admin/audit?action=steal&page_size=1000&since=yesterday"),
         HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -85,7 +86,7 @@ def test_audit_arguments_are_validated(editor: Any) -> None:
     assert set(body["errors"]) == {"query.action", "query.page_size", "query.since"}
 
 
-def test_admin_reads_say_who_last_wrote_the_item(editor: Any, admin: Any) -> None:
+def test_admin_reads_say_who_last_wrote_the_item(editor: Client, admin: Client) -> None:
     editor.post("/v1/admin/faqs", json=faq("whose-question"))
     etag = editor.get("/v1/admin/faqs/whose-question").headers["ETag"]
     admin.patch("/v1/admin/faqs/whose-question", json={"answer": "B"}, headers={"If-Match": etag})
@@ -100,7 +101,7 @@ def set_review(session: Session, model: Any, slug: str, **fields: Any) -> None:
     session.commit()
 
 
-def due(editor: Any, query: str = "") -> dict[tuple[str, str], str]:
+def due(editor: Client, query: str = "") -> dict[tuple[str, str], str]:
     items: dict[tuple[str, str], str] = {}
     page = 1
     while True:
@@ -111,7 +112,7 @@ def due(editor: Any, query: str = "") -> dict[tuple[str, str], str]:
         page += 1
 
 
-def test_unreviewed_content_is_due(editor: Any, session: Session, reviewed: None) -> None:
+def test_unreviewed_content_is_due(editor: Client, session: Session, reviewed: None) -> None:
     assert due(editor) == {}
     for model, slug in ((Cause, "sciatica"), (Faq, "how-to-stretch-safely")):
         set_review(session, model, slug, last_reviewed=None, next_review=None, reviewed_by=None)
@@ -122,7 +123,7 @@ def test_unreviewed_content_is_due(editor: Any, session: Session, reviewed: None
 
 
 def test_reviews_due_lists_overdue_and_soon_and_not_later(
-    editor: Any, session: Session, reviewed: None
+    editor: Client, session: Session, reviewed: None
 ) -> None:
     today = date.today()
     assert due(editor) == {}
@@ -150,5 +151,5 @@ def test_reviews_due_lists_overdue_and_soon_and_not_later(
 
 
 @pytest.mark.parametrize("query", ["days=-1", "days=x", "collection=sources", "colour=red"])
-def test_reviews_due_arguments_are_validated(editor: Any, query: str) -> None:
+def test_reviews_due_arguments_are_validated(editor: Client, query: str) -> None:
     assert_problem(editor.get(f"/v1/admin/reviews/due?{query}"), HTTPStatus.UNPROCESSABLE_ENTITY)

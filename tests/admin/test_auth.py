@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-from collections.abc import Callable, Iterator
 from datetime import timedelta
 from http import HTTPStatus
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -15,12 +12,11 @@ from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
 
-from service import create_app
 from service.admin.models import ApiKey, AuditEntry, Role
-from service.config import Settings
 from service.content.models import utcnow
-from tests.admin.conftest import MakeKey, client_with
 from tests.helpers import assert_problem
+from tests.toolkit.clients import Client, MakeKey, client_with
+from tests.toolkit.live import MakeApp
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Public routes that take a body but write nothing: they answer a question about the content.
@@ -76,29 +72,14 @@ def _left_open(app: Flask) -> list[tuple[str, str, int]]:
 
 
 def test_every_admin_and_write_route_refuses_a_request_without_a_key(
-    app: Flask, connection: Any
+    app: Flask, connection: sa.Connection
 ) -> None:
     """A route added later (an admin one, or any write) cannot be left open by mistake."""
     assert _left_open(app) == []
 
 
-@pytest.fixture
-def another_app(app: Flask) -> Iterator[Callable[..., Flask]]:
-    """Apps built with changed settings, on the test database; their engines are closed."""
-    made: list[Flask] = []
-
-    def make(**changes: Any) -> Flask:
-        base: Settings = app.config["SETTINGS"]
-        made.append(create_app(dataclasses.replace(base, **changes)))
-        return made[-1]
-
-    yield make
-    for other in made:
-        other.extensions["db"].dispose()
-
-
-def test_the_route_walk_catches_a_route_left_open(another_app: Callable[..., Flask]) -> None:
-    leaky = another_app()
+def test_the_route_walk_catches_a_route_left_open(make_app: MakeApp) -> None:
+    leaky = make_app()
 
     @leaky.post("/v1/stretches/<slug>/likes")
     def _like(slug: str) -> str:
@@ -107,7 +88,7 @@ def test_the_route_walk_catches_a_route_left_open(another_app: Callable[..., Fla
     assert _left_open(leaky) == [("POST", "/v1/stretches/x/likes", HTTPStatus.OK)]
 
 
-def test_every_admin_route_refuses_a_wrong_key(app: Flask, connection: Any) -> None:
+def test_every_admin_route_refuses_a_wrong_key(app: Flask, connection: sa.Connection) -> None:
     stranger = client_with(app, "bck_" + "A" * 43)
     for method, url in _guarded(app):
         response = stranger.open(url, method=method, json={})
@@ -119,31 +100,31 @@ def test_every_admin_route_refuses_a_wrong_key(app: Flask, connection: Any) -> N
     "header",
     ["Basic dXNlcjpwYXNz", "Bearer", "Bearer    ", "bck_nothing-before-it"],
 )
-def test_malformed_authorization_is_401(client: Any, header: str) -> None:
+def test_malformed_authorization_is_401(client: Client, header: str) -> None:
     response = client.get("/v1/admin/stretches", headers={"Authorization": header})
     assert_problem(response, HTTPStatus.UNAUTHORIZED, "Authorization: Bearer")
     assert response.headers["WWW-Authenticate"] == 'Bearer realm="backcare"'
 
 
 def test_a_valid_key_is_accepted_and_the_scheme_is_case_insensitive(
-    client: Any, editor_key: str
+    client: Client, editor_key: str
 ) -> None:
     response = client.get("/v1/admin/faqs", headers={"Authorization": f"bearer {editor_key}"})
     assert response.status_code == HTTPStatus.OK
 
 
-def test_editor_cannot_manage_keys(editor: Any) -> None:
+def test_editor_cannot_manage_keys(editor: Client) -> None:
     assert_problem(editor.get("/v1/admin/keys"), HTTPStatus.FORBIDDEN, "admin role")
     response = editor.post("/v1/admin/keys", json={"name": "x", "role": "admin"})
     assert_problem(response, HTTPStatus.FORBIDDEN)
 
 
-def test_admin_can_do_what_an_editor_can(admin: Any) -> None:
+def test_admin_can_do_what_an_editor_can(admin: Client) -> None:
     assert admin.get("/v1/admin/stretches").status_code == HTTPStatus.OK
     assert admin.get("/v1/admin/keys").status_code == HTTPStatus.OK
 
 
-def test_revoked_key_is_refused(admin: Any, app: Flask, make_key: MakeKey) -> None:
+def test_revoked_key_is_refused(admin: Client, app: Flask, make_key: MakeKey) -> None:
     secret = make_key(Role.EDITOR, "leaving")
     victim = client_with(app, secret)
     assert victim.get("/v1/admin/faqs").status_code == HTTPStatus.OK
@@ -158,13 +139,15 @@ def test_revoked_key_is_refused(admin: Any, app: Flask, make_key: MakeKey) -> No
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
 
 
-def test_expired_key_is_refused(app: Flask, connection: Any, make_key: MakeKey) -> None:
+def test_expired_key_is_refused(app: Flask, connection: sa.Connection, make_key: MakeKey) -> None:
     secret = make_key(Role.EDITOR, "temp", expires_at=utcnow() - timedelta(seconds=1))
     response = client_with(app, secret).get("/v1/admin/faqs")
     assert_problem(response, HTTPStatus.UNAUTHORIZED, "expired")
 
 
-def test_key_not_yet_expired_works(app: Flask, connection: Any, make_key: MakeKey) -> None:
+def test_key_not_yet_expired_works(
+    app: Flask, connection: sa.Connection, make_key: MakeKey
+) -> None:
     secret = make_key(Role.EDITOR, "temp", expires_at=utcnow() + timedelta(hours=1))
     assert client_with(app, secret).get("/v1/admin/faqs").status_code == HTTPStatus.OK
 
@@ -188,14 +171,14 @@ def test_keys_have_256_bits_of_randomness(make_key: MakeKey) -> None:
         assert len(secret.removeprefix("bck_")) == 43
 
 
-def test_last_use_is_recorded(editor: Any, session: Session) -> None:
+def test_last_use_is_recorded(editor: Client, session: Session) -> None:
     assert editor.get("/v1/admin/faqs").status_code == HTTPStatus.OK
     key = session.scalar(sa.select(ApiKey).where(ApiKey.name == "Ed Itor"))
     assert key is not None and key.last_used_at is not None
     assert utcnow() - key.last_used_at < timedelta(minutes=1)
 
 
-def test_admin_creates_a_key_over_http_shown_once(admin: Any, app: Flask) -> None:
+def test_admin_creates_a_key_over_http_shown_once(admin: Client, app: Flask) -> None:
     created = admin.post("/v1/admin/keys", json={"name": "CMS bot", "role": "editor"})
     assert created.status_code == HTTPStatus.CREATED
     secret = created.json["key"]
@@ -207,7 +190,7 @@ def test_admin_creates_a_key_over_http_shown_once(admin: Any, app: Flask) -> Non
     assert one.json["name"] == "CMS bot" and "key" not in one.json
 
 
-def test_key_creation_is_validated(admin: Any) -> None:
+def test_key_creation_is_validated(admin: Client) -> None:
     response = admin.post(
         "/v1/admin/keys",
         json={"name": "", "role": "owner", "expires_at": "2001-01-01T00:00:00Z", "x": 1},
@@ -216,11 +199,11 @@ def test_key_creation_is_validated(admin: Any) -> None:
     assert set(body["errors"]) == {"json.name", "json.role", "json.expires_at", "json.x"}
 
 
-def test_unknown_key_id_is_404(admin: Any) -> None:
+def test_unknown_key_id_is_404(admin: Client) -> None:
     assert_problem(admin.post("/v1/admin/keys/999999/revoke"), HTTPStatus.NOT_FOUND, "999999")
 
 
-def test_key_management_is_audited(admin: Any, session: Session) -> None:
+def test_key_management_is_audited(admin: Client, session: Session) -> None:
     created = admin.post("/v1/admin/keys", json={"name": "audited", "role": "editor"}).json
     admin.post(f"/v1/admin/keys/{created['id']}/revoke")
     entries = session.scalars(
@@ -231,7 +214,7 @@ def test_key_management_is_audited(admin: Any, session: Session) -> None:
     assert [(e.action, e.key_name) for e in entries] == [("create", "Ad Min"), ("revoke", "Ad Min")]
 
 
-def test_cli_creates_lists_and_revokes_keys(app: Flask, connection: Any) -> None:
+def test_cli_creates_lists_and_revokes_keys(app: Flask, connection: sa.Connection) -> None:
     runner = app.test_cli_runner()
     result = runner.invoke(args=["keys", "create", "--role", "editor", "--name", "from cli"])
     assert result.exit_code == 0, result.output
@@ -250,7 +233,9 @@ def test_cli_creates_lists_and_revokes_keys(app: Flask, connection: Any) -> None
     assert "revoked" in runner.invoke(args=["keys", "list"]).output
 
 
-def test_cli_refuses_an_unknown_role_and_an_unknown_key(app: Flask, connection: Any) -> None:
+def test_cli_refuses_an_unknown_role_and_an_unknown_key(
+    app: Flask, connection: sa.Connection
+) -> None:
     runner = app.test_cli_runner()
     bad_role = runner.invoke(args=["keys", "create", "--role", "owner", "--name", "x"])
     assert bad_role.exit_code != 0
@@ -258,8 +243,8 @@ def test_cli_refuses_an_unknown_role_and_an_unknown_key(app: Flask, connection: 
     assert unknown.exit_code != 0 and "bck_nothere" in unknown.output
 
 
-def test_repeated_bad_keys_are_rate_limited(another_app: Callable[..., Flask]) -> None:
-    strict = another_app(ratelimit_enabled=True, ratelimit_auth_failures="3/minute")
+def test_repeated_bad_keys_are_rate_limited(make_app: MakeApp) -> None:
+    strict = make_app(ratelimit_enabled=True, ratelimit_auth_failures="3/minute")
     client = client_with(strict, "bck_" + "B" * 43)
     statuses = [client.get("/v1/admin/faqs").status_code for _ in range(3)]
     assert statuses == [HTTPStatus.UNAUTHORIZED] * 3
@@ -268,7 +253,7 @@ def test_repeated_bad_keys_are_rate_limited(another_app: Callable[..., Flask]) -
     assert int(response.headers["Retry-After"]) > 0
 
 
-def test_openapi_documents_the_bearer_scheme_on_admin_operations(client: Any) -> None:
+def test_openapi_documents_the_bearer_scheme_on_admin_operations(client: Client) -> None:
     spec = client.get("/openapi.json").json
     assert spec["components"]["securitySchemes"]["bearerAuth"] == {
         "type": "http",

@@ -13,6 +13,7 @@ from service.admin.bundle import export_bundle, import_bundle
 from service.catalogue import COLLECTIONS
 from service.errors import InvalidInput
 from service.stretches.models import Stretch
+from tests.toolkit.database import MakeDatabaseUrl
 
 
 def counts(session: Session) -> dict[str, int]:
@@ -131,12 +132,12 @@ def test_prune_deletes_what_the_bundle_leaves_out(
 
 
 def test_export_then_import_into_an_empty_database_is_lossless(
-    session: Session, make_database_url: Any
+    session: Session, make_database_url: MakeDatabaseUrl
 ) -> None:
     from alembic import command
 
     from service.db import make_engine
-    from tests.conftest import alembic_config
+    from tests.toolkit.repository import alembic_config
 
     exported = export_bundle(session)
     url = make_database_url()

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
 
 from service import db
 from service.admin import bundle, items
 from service.admin.models import AuditEntry
-from tests.admin.conftest import LiveAdmin, client_with
+from tests.toolkit.clients import Client, client_with
+from tests.toolkit.live import LiveAdmin, MakeLiveAdmin
 
 SOURCE = "article-back-pain-after-stretching"
 REVIEW = {"last_reviewed": "2026-11-01", "next_review": "2027-11-01", "reviewed_by": "Dr Race"}
@@ -224,7 +224,7 @@ def test_creates_updates_and_deletes_at_once_never_fail_with_500(
             seen.append(response)
         return response
 
-    def etag_of(client: FlaskClient, path: str) -> str:
+    def etag_of(client: Client, path: str) -> str:
         response = client.get(path)
         return response.headers.get("ETag", '"none"')
 
@@ -236,6 +236,7 @@ def test_creates_updates_and_deletes_at_once_never_fail_with_500(
                 barrier.wait(30)
                 what = (number + round_) % 7
                 slug = f"hammered-{round_ % 2}"
+                body: dict[str, Any]
                 if what == 0:
                     body = {"faqs": [faq(slug, cites="shared-source", answer=f"by {number}")]}
                     record(client.post("/v1/admin/import", json=body))
@@ -287,7 +288,7 @@ WRITES = {
 
 @pytest.mark.parametrize("write", sorted(WRITES))
 def test_a_write_kept_waiting_too_long_is_told_to_retry(
-    make_live_admin: Callable[..., LiveAdmin], write: str
+    make_live_admin: MakeLiveAdmin, write: str
 ) -> None:
     """Another transaction holds the writers' lock: the write waits LOCK_TIMEOUT_MS, then
     gets a 503 problem with Retry-After (not a hang into the worker timeout, not a 500)."""

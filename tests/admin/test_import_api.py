@@ -18,9 +18,10 @@ from service.admin import keys
 from service.admin.audit import SYSTEM
 from service.admin.models import AuditEntry, Role, Tombstone
 from service.config import Settings
-from tests.admin.conftest import client_with
-from tests.conftest import alembic_config
 from tests.helpers import assert_problem
+from tests.toolkit.clients import Client, client_with
+from tests.toolkit.database import MakeDatabaseUrl
+from tests.toolkit.repository import alembic_config
 
 
 def without_times(value: Any) -> Any:
@@ -36,7 +37,7 @@ def audit_count(session: Session) -> int:
 
 
 @pytest.fixture
-def exported(editor: Any, reviewed: None) -> dict[str, Any]:
+def exported(editor: Client, reviewed: None) -> dict[str, Any]:
     """The catalogue as a bundle, every item reviewed so that it may be published."""
     response = editor.get("/v1/admin/export")
     assert response.status_code == HTTPStatus.OK
@@ -44,7 +45,7 @@ def exported(editor: Any, reviewed: None) -> dict[str, Any]:
     return bundle
 
 
-def test_export_has_every_collection_drafts_included(editor: Any, client: Any) -> None:
+def test_export_has_every_collection_drafts_included(editor: Client, client: Client) -> None:
     created = editor.post(
         "/v1/admin/faqs",
         json={
@@ -75,7 +76,7 @@ def test_export_has_every_collection_drafts_included(editor: Any, client: Any) -
 
 
 def test_importing_the_export_changes_nothing(
-    editor: Any, session: Session, exported: dict[str, Any]
+    editor: Client, session: Session, exported: dict[str, Any]
 ) -> None:
     before = audit_count(session)
     response = editor.post("/v1/admin/import", json=exported)
@@ -94,7 +95,7 @@ def test_importing_the_export_changes_nothing(
 
 
 def test_import_applies_changes_once(
-    editor: Any, session: Session, exported: dict[str, Any]
+    editor: Client, session: Session, exported: dict[str, Any]
 ) -> None:
     bundle = {"stretches": copy.deepcopy(exported["stretches"]), "faqs": exported["faqs"][:1]}
     bundle["stretches"][0]["summary"] = "Changed by an import."
@@ -113,13 +114,14 @@ def test_import_applies_changes_once(
     second = editor.post("/v1/admin/import", json=bundle).json
     assert second["changed"] is False
     assert second["collections"]["stretches"]["unchanged"] == len(bundle["stretches"])
-    assert audit_count(session) == len(entries) + session.scalar(
+    others = session.scalar(
         sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.key_name != "Ed Itor")
     )
+    assert audit_count(session) == len(entries) + (others or 0)
 
 
 def test_dry_run_returns_the_plan_and_writes_nothing(
-    editor: Any, session: Session, exported: dict[str, Any]
+    editor: Client, session: Session, exported: dict[str, Any]
 ) -> None:
     bundle = {"causes": copy.deepcopy(exported["causes"])}
     bundle["causes"][0]["summary"] = "Would change."
@@ -132,7 +134,7 @@ def test_dry_run_returns_the_plan_and_writes_nothing(
 
 
 def test_one_bad_item_leaves_the_database_exactly_as_it_was(
-    editor: Any, session: Session, exported: dict[str, Any]
+    editor: Client, session: Session, exported: dict[str, Any]
 ) -> None:
     bundle = copy.deepcopy(exported)
     bundle["stretches"][0]["summary"] = "Would be changed."
@@ -147,7 +149,7 @@ def test_one_bad_item_leaves_the_database_exactly_as_it_was(
 
 
 def test_every_problem_of_a_bundle_is_reported_with_its_location(
-    editor: Any, exported: dict[str, Any]
+    editor: Client, exported: dict[str, Any]
 ) -> None:
     bundle = copy.deepcopy(exported)
     bundle["stretches"][2]["helps_with"] = ["no-such-cause"]
@@ -167,7 +169,7 @@ def test_every_problem_of_a_bundle_is_reported_with_its_location(
     }
 
 
-def test_import_needs_reviews_to_publish(editor: Any, seed_bundle: dict[str, Any]) -> None:
+def test_import_needs_reviews_to_publish(editor: Client, seed_bundle: dict[str, Any]) -> None:
     """Through the API, a new published item needs a review."""
     item = {**copy.deepcopy(seed_bundle["faqs"][0]), "slug": "unreviewed", "position": 60}
     for field in ("last_reviewed", "next_review", "reviewed_by"):
@@ -181,7 +183,7 @@ def test_import_needs_reviews_to_publish(editor: Any, seed_bundle: dict[str, Any
 
 
 def test_prune_deletes_what_the_bundle_leaves_out_and_leaves_tombstones(
-    editor: Any, session: Session, exported: dict[str, Any]
+    editor: Client, session: Session, exported: dict[str, Any]
 ) -> None:
     keep = exported["faqs"][:2]
     dropped = {f["slug"] for f in exported["faqs"][2:]}
@@ -197,7 +199,7 @@ def test_prune_deletes_what_the_bundle_leaves_out_and_leaves_tombstones(
 
 
 def test_prune_is_off_by_default_and_the_query_overrides_the_bundle(
-    editor: Any, exported: dict[str, Any]
+    editor: Client, exported: dict[str, Any]
 ) -> None:
     keep = exported["faqs"][:1]
     off = editor.post("/v1/admin/import", json={"faqs": keep}).json
@@ -207,7 +209,7 @@ def test_prune_is_off_by_default_and_the_query_overrides_the_bundle(
     assert len(editor.get("/v1/admin/export").json["faqs"]) == len(exported["faqs"])
 
 
-def test_prune_may_not_leave_references_dangling(editor: Any, exported: dict[str, Any]) -> None:
+def test_prune_may_not_leave_references_dangling(editor: Client, exported: dict[str, Any]) -> None:
     causes = [c for c in exported["causes"] if c["slug"] != "muscle-strain"]
     response = editor.post("/v1/admin/import", json={"causes": causes, "prune": True})
     body = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "muscle-strain")
@@ -216,7 +218,7 @@ def test_prune_may_not_leave_references_dangling(editor: Any, exported: dict[str
 
 
 def test_import_body_over_its_limit_is_413(
-    editor: Any, app: Flask, exported: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    editor: Client, app: Flask, exported: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings: Settings = app.config["SETTINGS"]
     # Bundles may be larger than other bodies...
@@ -234,7 +236,7 @@ def test_import_body_over_its_limit_is_413(
 
 
 def test_import_accepts_bundles_larger_than_other_bodies(
-    editor: Any, app: Flask, exported: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    editor: Client, app: Flask, exported: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 4096)
     assert editor.post("/v1/admin/import", json=exported).status_code == HTTPStatus.OK
@@ -242,7 +244,7 @@ def test_import_accepts_bundles_larger_than_other_bodies(
     assert_problem(too_big, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
 
 
-def test_a_bundle_must_be_an_object_of_lists(editor: Any) -> None:
+def test_a_bundle_must_be_an_object_of_lists(editor: Client) -> None:
     assert_problem(
         editor.post("/v1/admin/import", json=[1]), HTTPStatus.UNPROCESSABLE_ENTITY, "JSON object"
     )
@@ -254,7 +256,7 @@ def test_a_bundle_must_be_an_object_of_lists(editor: Any) -> None:
 
 
 def test_export_then_import_into_an_empty_database_is_lossless(
-    app: Flask, editor: Any, exported: dict[str, Any], make_database_url: Any
+    app: Flask, editor: Client, exported: dict[str, Any], make_database_url: MakeDatabaseUrl
 ) -> None:
     url = make_database_url()
     command.upgrade(alembic_config(url), "head")

@@ -8,7 +8,6 @@ import json
 import threading
 import time
 import zlib
-from collections.abc import Callable
 from datetime import timedelta
 from http import HTTPStatus
 from pathlib import Path
@@ -17,15 +16,16 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
 
 from service import create_app, db
 from service.admin import bundle, jobs
 from service.admin.models import AuditEntry, Job, JobPayload
+from service.catalogue import BY_NAME
 from service.content.models import utcnow
 from service.faqs.models import Faq
-from tests.admin.conftest import LiveAdmin, client_with
 from tests.helpers import assert_problem
+from tests.toolkit.clients import Client, client_with
+from tests.toolkit.live import LiveAdmin, MakeLiveAdmin
 
 SOURCE = "article-back-pain-after-stretching"
 REVIEW = {"last_reviewed": "2026-11-01", "next_review": "2027-11-01", "reviewed_by": "Dr Job"}
@@ -47,7 +47,7 @@ def faqs(count: int, prefix: str = "bulk") -> list[dict[str, Any]]:
     return [faq(f"{prefix}-{n}") for n in range(count)]
 
 
-def editor(live: LiveAdmin) -> FlaskClient:
+def editor(live: LiveAdmin) -> Client:
     return client_with(live.app, live.editor_key)
 
 
@@ -60,7 +60,7 @@ def run_jobs(app: Flask) -> int:
     return ran
 
 
-def job_of(client: FlaskClient, accepted: Any) -> dict[str, Any]:
+def job_of(client: Client, accepted: Any) -> dict[str, Any]:
     response = client.get(accepted.headers["Location"])
     assert response.status_code == HTTPStatus.OK, response.get_data(as_text=True)
     job: dict[str, Any] = response.json
@@ -88,7 +88,7 @@ def faq_count(app: Flask, prefix: str) -> int:
 
 
 def test_a_large_import_becomes_a_job_that_ends_as_the_synchronous_import_would(
-    make_live_admin: Callable[..., LiveAdmin], seed_bundle: dict[str, Any]
+    make_live_admin: MakeLiveAdmin, seed_bundle: dict[str, Any]
 ) -> None:
     synchronous, queued = make_live_admin(**SYNC_ONLY), make_live_admin(import_job_items=50)
     stretches = copy.deepcopy(seed_bundle["stretches"])
@@ -128,7 +128,7 @@ def test_a_large_import_becomes_a_job_that_ends_as_the_synchronous_import_would(
 
 
 def test_a_bundle_over_the_byte_threshold_is_stored_as_it_streams_in(
-    make_live_admin: Callable[..., LiveAdmin],
+    make_live_admin: MakeLiveAdmin,
 ) -> None:
     live = make_live_admin(import_job_bytes=4096)
     big = {"faqs": [faq(f"long-{n}", answer="Long. " * 300) for n in range(3)]}
@@ -149,7 +149,7 @@ def test_a_bundle_over_the_byte_threshold_is_stored_as_it_streams_in(
 
 
 def test_a_small_bundle_is_still_imported_in_the_request(
-    make_live_admin: Callable[..., LiveAdmin],
+    make_live_admin: MakeLiveAdmin,
 ) -> None:
     live = make_live_admin(import_job_items=50)
     response = editor(live).post("/v1/admin/import", json={"faqs": faqs(49, "small")})
@@ -159,7 +159,7 @@ def test_a_small_bundle_is_still_imported_in_the_request(
 
 
 def test_a_dry_run_job_reports_the_plan_and_writes_nothing(
-    make_live_admin: Callable[..., LiveAdmin],
+    make_live_admin: MakeLiveAdmin,
 ) -> None:
     live = make_live_admin(import_job_items=10)
     client = editor(live)
@@ -175,7 +175,7 @@ def test_a_dry_run_job_reports_the_plan_and_writes_nothing(
 
 
 def test_a_job_that_fails_validation_writes_nothing_and_reports_as_the_request_would(
-    make_live_admin: Callable[..., LiveAdmin],
+    make_live_admin: MakeLiveAdmin,
 ) -> None:
     synchronous, queued = make_live_admin(**SYNC_ONLY), make_live_admin(import_job_items=10)
     bad = {"faqs": [*faqs(30, "half"), {**faq("broken"), "sources": ["no-such-source"]}]}
@@ -195,12 +195,12 @@ def test_a_job_that_fails_validation_writes_nothing_and_reports_as_the_request_w
 
 @pytest.mark.parametrize("how", ["synchronous", "job"])
 def test_an_error_report_lists_the_first_problems_and_counts_them_all(
-    make_live_admin: Callable[..., LiveAdmin], how: str
+    make_live_admin: MakeLiveAdmin, how: str
 ) -> None:
     live = make_live_admin(**(SYNC_ONLY if how == "synchronous" else {"import_job_items": 10}))
     items = 5000
     probe = bundle.Problems()
-    probe.add_nested("faqs.0", bundle.parse_item(bundle.BY_NAME["faqs"], {})[1])
+    probe.add_nested("faqs.0", bundle.parse_item(BY_NAME["faqs"], {})[1])
     per_item = probe.count
     client = editor(live)
     response = client.post("/v1/admin/import", json={"faqs": [{} for _ in range(items)]})
@@ -221,7 +221,7 @@ def test_an_error_report_lists_the_first_problems_and_counts_them_all(
 
 
 def test_progress_is_reported_while_a_job_runs(
-    make_live_admin: Callable[..., LiveAdmin], monkeypatch: pytest.MonkeyPatch, backend: str
+    make_live_admin: MakeLiveAdmin, monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
     live = make_live_admin(import_job_items=10)
     monkeypatch.setattr(jobs, "PROGRESS_SECONDS", 0.05)
@@ -359,7 +359,7 @@ def test_a_job_interrupted_too_often_fails_and_writes_nothing(live_admin: LiveAd
 
 
 def test_a_stopping_worker_hands_its_job_back(
-    make_live_admin: Callable[..., LiveAdmin], monkeypatch: pytest.MonkeyPatch
+    make_live_admin: MakeLiveAdmin, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     live = make_live_admin(import_job_items=10)
     monkeypatch.setattr(bundle, "PROGRESS_EVERY", 10)
@@ -389,7 +389,7 @@ def test_a_stopping_worker_hands_its_job_back(
 
 
 def test_finished_jobs_lose_their_stored_bundle_after_the_retention_period(
-    make_live_admin: Callable[..., LiveAdmin],
+    make_live_admin: MakeLiveAdmin,
 ) -> None:
     live = make_live_admin(import_job_items=10, job_retention_hours=24)
     client = editor(live)
@@ -410,7 +410,7 @@ def test_finished_jobs_lose_their_stored_bundle_after_the_retention_period(
 
 
 def test_an_unreadable_large_body_is_refused_or_fails_its_job(
-    make_live_admin: Callable[..., LiveAdmin],
+    make_live_admin: MakeLiveAdmin,
 ) -> None:
     live = make_live_admin(import_job_bytes=1024)
     client = editor(live)
@@ -461,7 +461,7 @@ def test_the_cli_imports_a_file_with_a_progress_bar(
 
 
 def test_a_job_sent_with_a_key_revoked_since_does_not_run(
-    make_live_admin: Callable[..., LiveAdmin],
+    make_live_admin: MakeLiveAdmin,
 ) -> None:
     live = make_live_admin(import_job_items=10)
     admin = client_with(live.app, live.admin_key)
@@ -479,7 +479,7 @@ def test_a_job_sent_with_a_key_revoked_since_does_not_run(
 
 
 def test_a_large_body_over_the_import_limit_is_413_and_no_job(
-    make_live_admin: Callable[..., LiveAdmin],
+    make_live_admin: MakeLiveAdmin,
 ) -> None:
     live = make_live_admin(import_job_bytes=1024, max_import_length=2048, max_content_length=2048)
     body = json.dumps({"faqs": [faq(f"too-big-{n}", answer="x" * 500) for n in range(8)]})
@@ -490,10 +490,10 @@ def test_a_large_body_over_the_import_limit_is_413_and_no_job(
 
 
 def test_an_error_report_stays_small_however_long_the_bundle_keys_are(
-    make_live_admin: Callable[..., LiveAdmin],
+    make_live_admin: MakeLiveAdmin,
 ) -> None:
     live = make_live_admin(**SYNC_ONLY)
-    long_keys = {("k" * 50_000) + str(n): [] for n in range(150)}
+    long_keys: dict[str, list[Any]] = {("k" * 50_000) + str(n): [] for n in range(150)}
     item = {("field-" * 5000) + str(n): 1 for n in range(150)}
     body = json.dumps({**long_keys, "faqs": [{**faq("long"), **item}]}).encode()
     assert len(body) > 8_000_000

@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from sqlalchemy.orm import Session
 
 from service.admin.models import AuditEntry, Tombstone
 from service.catalogue import COLLECTIONS
 from service.causes.models import Cause
 from tests.helpers import assert_problem
+from tests.toolkit.clients import Client, MakeKey, client_with
 
 ALL = [c.name for c in COLLECTIONS]
 WITH_STATUS = [c.name for c in COLLECTIONS if c.name != "sources"]
@@ -25,13 +27,13 @@ REVIEW = {
 }
 
 
-def read(client: Any, collection: str, slug: str) -> tuple[dict[str, Any], str]:
+def read(client: Client, collection: str, slug: str) -> tuple[dict[str, Any], str]:
     response = client.get(f"/v1/admin/{collection}/{slug}")
     assert response.status_code == HTTPStatus.OK, response.get_data(as_text=True)
     return response.json, response.headers["ETag"]
 
 
-def first_slug(client: Any, collection: str) -> str:
+def first_slug(client: Client, collection: str) -> str:
     return str(client.get(f"/v1/admin/{collection}?page_size=1").json["items"][0]["slug"])
 
 
@@ -42,10 +44,10 @@ def audit_count(session: Session) -> int:
 UNREVIEWED = ("last_reviewed", "next_review", "reviewed_by")
 
 
-def new_item(editor: Any, collection: str, slug: str) -> dict[str, Any]:
+def new_item(editor: Client, collection: str, slug: str) -> dict[str, Any]:
     """A copy of an existing item under a new slug, as an unreviewed draft."""
     body, _etag = read(editor, collection, first_slug(editor, collection))
-    item = copy.deepcopy(body["item"])
+    item: dict[str, Any] = copy.deepcopy(body["item"])
     item["slug"] = slug
     if collection != "sources":
         item["status"] = "draft"
@@ -58,7 +60,7 @@ def new_item(editor: Any, collection: str, slug: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("collection", ALL)
 def test_get_returns_the_bundle_shape_with_its_etag(
-    editor: Any, collection: str, seed_bundle: dict[str, Any]
+    editor: Client, collection: str, seed_bundle: dict[str, Any]
 ) -> None:
     slug = seed_bundle[collection][0]["slug"]
     body, etag = read(editor, collection, slug)
@@ -74,7 +76,9 @@ def test_get_returns_the_bundle_shape_with_its_etag(
 
 
 @pytest.mark.parametrize("collection", ALL)
-def test_create_read_replace_update_delete(editor: Any, session: Session, collection: str) -> None:
+def test_create_read_replace_update_delete(
+    editor: Client, session: Session, collection: str
+) -> None:
     item = new_item(editor, collection, "made-by-a-test")
     created = editor.post(f"/v1/admin/{collection}", json=item)
     assert created.status_code == HTTPStatus.CREATED, created.get_data(as_text=True)
@@ -130,7 +134,7 @@ def test_create_read_replace_update_delete(editor: Any, session: Session, collec
     assert actions == ["create", "update", "delete"]
 
 
-def test_list_includes_drafts_and_filters_by_status(editor: Any, client: Any) -> None:
+def test_list_includes_drafts_and_filters_by_status(editor: Client, client: Client) -> None:
     editor.post("/v1/admin/faqs", json=new_item(editor, "faqs", "a-draft-question"))
     drafts = editor.get("/v1/admin/faqs?status=draft").json
     assert [i["slug"] for i in drafts["items"]] == ["a-draft-question"]
@@ -143,7 +147,7 @@ def test_list_includes_drafts_and_filters_by_status(editor: Any, client: Any) ->
     assert editor.get("/v1/admin/faqs?q=draft-q").json["total"] == 1
 
 
-def test_list_pages(editor: Any) -> None:
+def test_list_pages(editor: Client) -> None:
     first = editor.get("/v1/admin/symptoms?page_size=2").json
     second = editor.get("/v1/admin/symptoms?page=2&page_size=2").json
     assert first["pages"] == -(-first["total"] // 2)
@@ -153,7 +157,7 @@ def test_list_pages(editor: Any) -> None:
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
-def test_writes_without_if_match_are_428(editor: Any, method: str) -> None:
+def test_writes_without_if_match_are_428(editor: Client, method: str) -> None:
     slug = first_slug(editor, "stretches")
     body, _etag = read(editor, "stretches", slug)
     response = getattr(editor, method)(f"/v1/admin/stretches/{slug}", json=body["item"])
@@ -161,9 +165,9 @@ def test_writes_without_if_match_are_428(editor: Any, method: str) -> None:
     assert read(editor, "stretches", slug)[0] == body
 
 
-def test_two_editors_cannot_overwrite_each_other(app: Any, editor: Any, make_key: Any) -> None:
-    from tests.admin.conftest import client_with
-
+def test_two_editors_cannot_overwrite_each_other(
+    app: Flask, editor: Client, make_key: MakeKey
+) -> None:
     other = client_with(app, make_key(name="Other Editor"))
     slug = first_slug(editor, "causes")
     _mine, my_etag = read(editor, "causes", slug)
@@ -182,7 +186,7 @@ def test_two_editors_cannot_overwrite_each_other(app: Any, editor: Any, make_key
     assert_problem(stale_delete, HTTPStatus.PRECONDITION_FAILED)
 
 
-def test_the_gzipped_etag_names_the_same_version(editor: Any) -> None:
+def test_the_gzipped_etag_names_the_same_version(editor: Client) -> None:
     slug = first_slug(editor, "stretches")
     response = editor.get(f"/v1/admin/stretches/{slug}", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
@@ -198,20 +202,20 @@ def test_the_gzipped_etag_names_the_same_version(editor: Any) -> None:
     "method, suffix",
     [("get", ""), ("put", ""), ("patch", ""), ("delete", ""), ("post", "/publish")],
 )
-def test_unknown_slug_is_404(editor: Any, method: str, suffix: str) -> None:
+def test_unknown_slug_is_404(editor: Client, method: str, suffix: str) -> None:
     response = getattr(editor, method)(
         f"/v1/admin/stretches/no-such-stretch{suffix}", json={}, headers={"If-Match": '"x"'}
     )
     assert_problem(response, HTTPStatus.NOT_FOUND, "no-such-stretch")
 
 
-def test_duplicate_slug_is_409(editor: Any) -> None:
+def test_duplicate_slug_is_409(editor: Client) -> None:
     slug = first_slug(editor, "remedies")
     item = new_item(editor, "remedies", slug)
     assert_problem(editor.post("/v1/admin/remedies", json=item), HTTPStatus.CONFLICT, slug)
 
 
-def test_every_problem_is_reported_at_once_with_its_path(editor: Any) -> None:
+def test_every_problem_is_reported_at_once_with_its_path(editor: Client) -> None:
     item = new_item(editor, "stretches", "Not A Slug")
     item["colour"] = "blue"
     item["helps_with"] = ["no-such-cause"]
@@ -232,7 +236,7 @@ def test_every_problem_is_reported_at_once_with_its_path(editor: Any) -> None:
     }
 
 
-def test_ranges_are_checked_once_the_fields_are_valid(editor: Any) -> None:
+def test_ranges_are_checked_once_the_fields_are_valid(editor: Client) -> None:
     item = new_item(editor, "stretches", "upside-down")
     item["breaths_min"], item["breaths_max"] = 10, 5
     body = assert_problem(
@@ -241,7 +245,7 @@ def test_ranges_are_checked_once_the_fields_are_valid(editor: Any) -> None:
     assert set(body["errors"]) == {"json.breaths_min"}
 
 
-def test_symptom_weights_must_be_between_0_and_1(editor: Any) -> None:
+def test_symptom_weights_must_be_between_0_and_1(editor: Client) -> None:
     slug = first_slug(editor, "symptoms")
     _body, etag = read(editor, "symptoms", slug)
     response = editor.patch(
@@ -253,7 +257,7 @@ def test_symptom_weights_must_be_between_0_and_1(editor: Any) -> None:
     assert set(body["errors"]) == {"json.causes.0.weight"}
 
 
-def test_relations_are_written(editor: Any, client: Any) -> None:
+def test_relations_are_written(editor: Client, client: Client) -> None:
     _s, etag = read(editor, "symptoms", "local-pain")
     weights = [{"cause": "muscle-strain", "weight": 0.25}, {"cause": "poor-posture", "weight": 1}]
     response = editor.patch(
@@ -284,7 +288,7 @@ def test_relations_are_written(editor: Any, client: Any) -> None:
     ]
 
 
-def test_routine_steps_are_replaced_in_order(editor: Any, client: Any) -> None:
+def test_routine_steps_are_replaced_in_order(editor: Client, client: Client) -> None:
     routine = first_slug(editor, "routines")
     body, etag = read(editor, "routines", routine)
     steps = list(reversed(body["item"]["steps"]))
@@ -298,7 +302,7 @@ def test_routine_steps_are_replaced_in_order(editor: Any, client: Any) -> None:
     assert public["steps"][0]["seconds"] == 42 and public["steps"][0]["position"] == 1
 
 
-def test_a_slug_cannot_be_changed(editor: Any) -> None:
+def test_a_slug_cannot_be_changed(editor: Client) -> None:
     slug = first_slug(editor, "faqs")
     _b, etag = read(editor, "faqs", slug)
     response = editor.patch(
@@ -308,7 +312,7 @@ def test_a_slug_cannot_be_changed(editor: Any) -> None:
     assert set(body["errors"]) == {"json.slug"}
 
 
-def test_body_must_be_a_json_object(editor: Any) -> None:
+def test_body_must_be_a_json_object(editor: Client) -> None:
     assert_problem(
         editor.post("/v1/admin/faqs", data="x=1", content_type="application/x-www-form-urlencoded"),
         HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
@@ -323,7 +327,7 @@ def test_body_must_be_a_json_object(editor: Any) -> None:
     assert "json" in body["errors"]
 
 
-def test_a_body_over_the_limit_is_413(editor: Any, app: Any) -> None:
+def test_a_body_over_the_limit_is_413(editor: Client, app: Flask) -> None:
     limit = app.config["MAX_CONTENT_LENGTH"]
     item = new_item(editor, "faqs", "huge")
     item["answer"] = "x" * (limit + 1)
@@ -331,7 +335,7 @@ def test_a_body_over_the_limit_is_413(editor: Any, app: Any) -> None:
     assert_problem(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
 
 
-def test_deleting_an_item_others_use_is_409(editor: Any) -> None:
+def test_deleting_an_item_others_use_is_409(editor: Client) -> None:
     cases = [("causes", "muscle-strain", "stretches"), ("sources", None, "sources")]
     for collection, slug, used_by in cases:
         slug = slug or "article-back-pain-after-stretching"
@@ -349,7 +353,7 @@ def test_deleting_an_item_others_use_is_409(editor: Any) -> None:
 
 
 def test_a_draft_is_previewed_by_editors_and_hidden_from_the_public(
-    editor: Any, client: Any
+    editor: Client, client: Client
 ) -> None:
     item = new_item(editor, "stretches", "brand-new-stretch")
     assert editor.post("/v1/admin/stretches", json=item).status_code == HTTPStatus.CREATED
@@ -357,7 +361,7 @@ def test_a_draft_is_previewed_by_editors_and_hidden_from_the_public(
     assert read(editor, "stretches", "brand-new-stretch")[0]["item"]["status"] == "draft"
 
 
-def test_publishing_needs_a_review_date(editor: Any, client: Any, session: Session) -> None:
+def test_publishing_needs_a_review_date(editor: Client, client: Client, session: Session) -> None:
     item = new_item(editor, "stretches", "needs-review")
     editor.post("/v1/admin/stretches", json=item)
     body = assert_problem(
@@ -394,7 +398,7 @@ def test_publishing_needs_a_review_date(editor: Any, client: Any, session: Sessi
     assert actions == ["create", "update", "publish", "unpublish", "publish"]
 
 
-def test_publishing_twice_changes_nothing(editor: Any, session: Session) -> None:
+def test_publishing_twice_changes_nothing(editor: Client, session: Session) -> None:
     slug = first_slug(editor, "faqs")  # published already
     before = audit_count(session)
     response = editor.post(f"/v1/admin/faqs/{slug}/publish")
@@ -402,7 +406,7 @@ def test_publishing_twice_changes_nothing(editor: Any, session: Session) -> None
     assert audit_count(session) == before
 
 
-def test_publish_honours_if_match_when_given(editor: Any) -> None:
+def test_publish_honours_if_match_when_given(editor: Client) -> None:
     editor.post("/v1/admin/faqs", json={**new_item(editor, "faqs", "q-reviewed"), **REVIEW})
     _b, etag = read(editor, "faqs", "q-reviewed")
     editor.patch(
@@ -415,7 +419,7 @@ def test_publish_honours_if_match_when_given(editor: Any) -> None:
     assert ok.status_code == HTTPStatus.OK
 
 
-def test_creating_a_published_item_needs_a_review(editor: Any, client: Any) -> None:
+def test_creating_a_published_item_needs_a_review(editor: Client, client: Client) -> None:
     item = {**new_item(editor, "faqs", "published-at-once"), "status": "published"}
     body = assert_problem(editor.post("/v1/admin/faqs", json=item), HTTPStatus.UNPROCESSABLE_ENTITY)
     assert set(body["errors"]) == {"json.last_reviewed"}
@@ -424,7 +428,7 @@ def test_creating_a_published_item_needs_a_review(editor: Any, client: Any) -> N
     assert client.get("/v1/faqs/published-at-once").json["last_reviewed"] == REVIEW["last_reviewed"]
 
 
-def test_a_published_item_cannot_lose_its_review(editor: Any, reviewed: None) -> None:
+def test_a_published_item_cannot_lose_its_review(editor: Client, reviewed: None) -> None:
     slug = first_slug(editor, "causes")
     _b, etag = read(editor, "causes", slug)
     response = editor.patch(
@@ -437,7 +441,7 @@ def test_a_published_item_cannot_lose_its_review(editor: Any, reviewed: None) ->
 
 
 def test_items_published_before_reviews_existed_can_still_be_edited(
-    editor: Any, session: Session
+    editor: Client, session: Session
 ) -> None:
     slug = first_slug(editor, "causes")
     session.execute(sa.update(Cause).where(Cause.slug == slug).values(dict.fromkeys(UNREVIEWED)))
@@ -450,7 +454,7 @@ def test_items_published_before_reviews_existed_can_still_be_edited(
     assert response.status_code == HTTPStatus.OK
 
 
-def test_review_fields_are_consistent(editor: Any) -> None:
+def test_review_fields_are_consistent(editor: Client) -> None:
     item = {
         **new_item(editor, "faqs", "odd-review"),
         "last_reviewed": "2026-05-01",
@@ -461,12 +465,12 @@ def test_review_fields_are_consistent(editor: Any) -> None:
     assert set(body["errors"]) == {"json.next_review", "json.reviewed_by"}
 
 
-def test_sources_have_no_publishing(editor: Any) -> None:
+def test_sources_have_no_publishing(editor: Client) -> None:
     response = editor.post("/v1/admin/sources/nice-ng59/publish")
     assert_problem(response, HTTPStatus.NOT_FOUND)
 
 
-def test_writes_change_the_public_api_at_once(editor: Any, client: Any) -> None:
+def test_writes_change_the_public_api_at_once(editor: Client, client: Client) -> None:
     slug = first_slug(editor, "faqs")
     client.get(f"/v1/faqs/{slug}")  # a cached answer must not survive the write
     _b, etag = read(editor, "faqs", slug)
@@ -476,7 +480,7 @@ def test_writes_change_the_public_api_at_once(editor: Any, client: Any) -> None:
     assert client.get(f"/v1/faqs/{slug}").json["answer"] == "A fresh answer."
 
 
-def test_a_draft_is_previewed_as_the_apps_will_show_it(editor: Any, client: Any) -> None:
+def test_a_draft_is_previewed_as_the_apps_will_show_it(editor: Client, client: Client) -> None:
     item = new_item(editor, "stretches", "preview-me")
     item["translations"] = {"es": {"name": "Vista previa"}}
     editor.post("/v1/admin/stretches", json=item)

@@ -9,6 +9,7 @@ import pytest
 
 from service.catalogue import COLLECTIONS
 from tests.helpers import all_items, assert_problem
+from tests.toolkit.clients import Client
 
 PUBLIC = [c.name for c in COLLECTIONS if c.public is not None]
 TITLE = {"faqs": "question"}
@@ -16,7 +17,7 @@ TITLE = {"faqs": "question"}
 
 @pytest.mark.parametrize("collection", PUBLIC)
 def test_every_seed_item_is_listed_and_has_a_detail(
-    client: Any, seed_bundle: dict[str, list[Any]], collection: str
+    client: Client, seed_bundle: dict[str, list[Any]], collection: str
 ) -> None:
     seeded = {item["slug"]: item for item in seed_bundle[collection]}
     assert seeded, f"the seed has no {collection}"
@@ -31,7 +32,7 @@ def test_every_seed_item_is_listed_and_has_a_detail(
 
 
 @pytest.mark.parametrize("collection", PUBLIC)
-def test_unknown_slug_is_404_problem(client: Any, collection: str) -> None:
+def test_unknown_slug_is_404_problem(client: Client, collection: str) -> None:
     response = client.get(f"/v1/{collection}/no-such-item")
     body = assert_problem(response, HTTPStatus.NOT_FOUND, "no-such-item")
     assert body["instance"] == f"/v1/{collection}/no-such-item"
@@ -41,7 +42,7 @@ NHS = {"nhs-back-pain", "nhs-cauda-equina"}
 
 
 def test_every_item_cites_its_sources_and_warning_signs_cite_public_guidance(
-    client: Any,
+    client: Client,
 ) -> None:
     """Article content cites the article; the NHS signs cite the NHS, not the article, where
     the article does not cover them; what NICE advises against cites NICE."""
@@ -63,7 +64,7 @@ def test_every_item_cites_its_sources_and_warning_signs_cite_public_guidance(
         assert "NICE NG59" in detail["evidence_note"]
 
 
-def test_pages_are_stable_and_cover_every_item_once(client: Any) -> None:
+def test_pages_are_stable_and_cover_every_item_once(client: Client) -> None:
     everything = [i["slug"] for i in all_items(client, "symptoms")]
     paged: list[str] = []
     for page in range(1, 100):
@@ -77,13 +78,13 @@ def test_pages_are_stable_and_cover_every_item_once(client: Any) -> None:
     assert paged == everything
 
 
-def test_page_past_the_end_is_empty_not_an_error(client: Any) -> None:
+def test_page_past_the_end_is_empty_not_an_error(client: Client) -> None:
     body = client.get("/v1/stretches?page=500").json
     assert body["items"] == []
     assert body["total"] > 0
 
 
-def test_default_page_size_is_20(client: Any) -> None:
+def test_default_page_size_is_20(client: Client) -> None:
     assert client.get("/v1/symptoms").json["page_size"] == 20
 
 
@@ -102,12 +103,14 @@ def test_default_page_size_is_20(client: Any) -> None:
         ("lang=%3Cscript%3E", "query.lang"),
     ],
 )
-def test_bad_list_arguments_are_422_naming_the_field(client: Any, query: str, field: str) -> None:
+def test_bad_list_arguments_are_422_naming_the_field(
+    client: Client, query: str, field: str
+) -> None:
     body = assert_problem(client.get(f"/v1/stretches?{query}"), HTTPStatus.UNPROCESSABLE_ENTITY)
     assert field in body["errors"]
 
 
-def test_filter_naming_an_unknown_cause_is_422_not_an_unfiltered_list(client: Any) -> None:
+def test_filter_naming_an_unknown_cause_is_422_not_an_unfiltered_list(client: Client) -> None:
     body = assert_problem(
         client.get("/v1/stretches?safe_for=no-such-condition"),
         HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -116,7 +119,7 @@ def test_filter_naming_an_unknown_cause_is_422_not_an_unfiltered_list(client: An
     assert "query.safe_for" in body["errors"]
 
 
-def test_routine_total_counts_per_side_steps_twice(client: Any) -> None:
+def test_routine_total_counts_per_side_steps_twice(client: Client) -> None:
     for summary in all_items(client, "routines"):
         routine = client.get(f"/v1/routines/{summary['slug']}").json
         expected = sum(s["seconds"] * (2 if s["per_side"] else 1) for s in routine["steps"])
@@ -128,7 +131,7 @@ def test_routine_total_counts_per_side_steps_twice(client: Any) -> None:
         )
 
 
-def test_suggested_routine_follows_the_article_table(client: Any) -> None:
+def test_suggested_routine_follows_the_article_table(client: Client) -> None:
     routine = client.get("/v1/routines/suggested-stretching-routine").json
     steps = [(s["stretch"]["slug"], s["seconds"], s["per_side"]) for s in routine["steps"]]
     assert steps == [
@@ -139,7 +142,7 @@ def test_suggested_routine_follows_the_article_table(client: Any) -> None:
     assert routine["total_seconds"] == 120
 
 
-def test_stretch_detail_embeds_contraindications_with_reasons(client: Any) -> None:
+def test_stretch_detail_embeds_contraindications_with_reasons(client: Client) -> None:
     stretches = all_items(client, "stretches")
     found = 0
     for summary in stretches:
@@ -151,7 +154,7 @@ def test_stretch_detail_embeds_contraindications_with_reasons(client: Any) -> No
     assert found > 0
 
 
-def test_cause_detail_embeds_its_symptoms_and_what_helps(client: Any) -> None:
+def test_cause_detail_embeds_its_symptoms_and_what_helps(client: Client) -> None:
     detail = client.get("/v1/causes/muscle-strain").json
     assert detail["symptoms"], "muscle strain should have symptoms pointing to it"
     for symptom in detail["symptoms"]:
@@ -164,7 +167,7 @@ def test_cause_detail_embeds_its_symptoms_and_what_helps(client: Any) -> None:
         assert "muscle-strain" in {c["slug"] for c in stretch["helps_with"]}
 
 
-def test_red_flags_are_marked_with_their_urgency(client: Any) -> None:
+def test_red_flags_are_marked_with_their_urgency(client: Client) -> None:
     symptoms = {s["slug"]: s for s in all_items(client, "symptoms")}
     for slug in ("bowel-bladder-problems", "saddle-numbness", "symptoms-in-both-legs"):
         assert symptoms[slug]["red_flag"] is True
@@ -184,7 +187,7 @@ def test_red_flags_are_marked_with_their_urgency(client: Any) -> None:
         assert symptom["reason"], symptom["slug"]
 
 
-def test_symptoms_come_grouped_in_questionnaire_order(client: Any) -> None:
+def test_symptoms_come_grouped_in_questionnaire_order(client: Client) -> None:
     items = all_items(client, "symptoms")
     sections = ["pain", "mobility", "nerve", "general"]
     keys = [(sections.index(s["group"]), s["display_order"], s["name"]) for s in items]
@@ -192,13 +195,13 @@ def test_symptoms_come_grouped_in_questionnaire_order(client: Any) -> None:
     assert items[0]["group"] == "pain" and items[-1]["group"] == "general"
 
 
-def test_remedies_come_in_the_order_of_use(client: Any) -> None:
+def test_remedies_come_in_the_order_of_use(client: Client) -> None:
     orders = [r["recovery_order"] for r in all_items(client, "remedies")]
     assert orders == sorted(orders)
 
 
 def test_cold_then_heat_timing_follows_the_article_and_overlaps_while_swelling_settles(
-    client: Any,
+    client: Client,
 ) -> None:
     cold = client.get("/v1/remedies/cold-therapy").json
     heat = client.get("/v1/remedies/heat-therapy").json

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 
 from tests.helpers import all_items
+from tests.toolkit.clients import Client
 
 Check = Callable[[Any, dict[str, Any]], bool]
 
 
-def detail(client: Any, collection: str, item: dict[str, Any]) -> dict[str, Any]:
+def detail(client: Client, collection: str, item: dict[str, Any]) -> dict[str, Any]:
     response = client.get(f"/v1/{collection}/{item['slug']}")
     assert response.status_code == 200
     return dict(response.json)
@@ -111,7 +112,7 @@ CASES: list[tuple[str, str, Check]] = [
 
 @pytest.mark.parametrize("collection, query, check", CASES, ids=[f"{c}?{q}" for c, q, _ in CASES])
 def test_filter_narrows_to_matching_items(
-    client: Any, collection: str, query: str, check: Check
+    client: Client, collection: str, query: str, check: Check
 ) -> None:
     everything = all_items(client, collection)
     filtered = all_items(client, collection, query)
@@ -126,13 +127,13 @@ def test_filter_narrows_to_matching_items(
             assert not check(client, item), f"{item['slug']} matches {query} but was left out"
 
 
-def test_filters_combine(client: Any) -> None:
+def test_filters_combine(client: Client) -> None:
     both = all_items(client, "stretches", "intensity=gentle&body_area=hips")
     assert both
     assert all(i["intensity"] == "gentle" and "hips" in i["body_areas"] for i in both)
     assert len(both) < len(all_items(client, "stretches", "intensity=gentle"))
 
 
-def test_search_treats_wildcards_literally(client: Any) -> None:
+def test_search_treats_wildcards_literally(client: Client) -> None:
     assert all_items(client, "stretches", "q=%25") == []
     assert all_items(client, "stretches", "q=_") == []

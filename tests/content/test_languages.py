@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from service.causes.models import Cause
 from service.stretches.models import Stretch, StretchContraindication
+from tests.toolkit.clients import Client
 
 
 @pytest.fixture
@@ -33,7 +32,7 @@ def spanish(session: Session) -> None:
 
 
 @pytest.mark.usefixtures("spanish")
-def test_lang_parameter_picks_the_translation(client: Any) -> None:
+def test_lang_parameter_picks_the_translation(client: Client) -> None:
     response = client.get("/v1/stretches/seated-forward-bend?lang=es")
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "es"
@@ -51,7 +50,7 @@ def test_lang_parameter_picks_the_translation(client: Any) -> None:
 
 
 @pytest.mark.usefixtures("spanish")
-def test_untranslated_fields_fall_back_to_english(client: Any) -> None:
+def test_untranslated_fields_fall_back_to_english(client: Client) -> None:
     english = client.get("/v1/stretches/seated-forward-bend").json
     spanish = client.get("/v1/stretches/seated-forward-bend?lang=es").json
     assert spanish["summary"] == english["summary"]
@@ -71,14 +70,14 @@ def test_untranslated_fields_fall_back_to_english(client: Any) -> None:
         ("", "en"),
     ],
 )
-def test_accept_language_is_negotiated(client: Any, header: str, expected: str) -> None:
+def test_accept_language_is_negotiated(client: Client, header: str, expected: str) -> None:
     response = client.get("/v1/stretches/seated-forward-bend", headers={"Accept-Language": header})
     assert response.headers["Content-Language"] == expected
     assert response.json["language"] == expected
 
 
 @pytest.mark.usefixtures("spanish")
-def test_lang_parameter_wins_over_accept_language(client: Any) -> None:
+def test_lang_parameter_wins_over_accept_language(client: Client) -> None:
     response = client.get(
         "/v1/stretches/seated-forward-bend?lang=en", headers={"Accept-Language": "es"}
     )
@@ -87,7 +86,7 @@ def test_lang_parameter_wins_over_accept_language(client: Any) -> None:
 
 
 @pytest.mark.usefixtures("spanish")
-def test_list_mixes_translated_and_english_items_and_says_which(client: Any) -> None:
+def test_list_mixes_translated_and_english_items_and_says_which(client: Client) -> None:
     response = client.get("/v1/stretches?lang=es&page_size=100")
     assert response.headers["Content-Language"] == "es"
     by_slug = {item["slug"]: item for item in response.json["items"]}
@@ -96,7 +95,7 @@ def test_list_mixes_translated_and_english_items_and_says_which(client: Any) -> 
     assert by_slug["cat-cow"]["language"] == "en"
 
 
-def test_unknown_language_falls_back_to_english(client: Any) -> None:
+def test_unknown_language_falls_back_to_english(client: Client) -> None:
     response = client.get("/v1/faqs?lang=de")
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "en"

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from service.admin.bundle import import_bundle
 from tests.helpers import all_items, assert_problem
+from tests.toolkit.clients import Client
 
 
-def test_risk_factors_come_in_questionnaire_order_and_say_what_they_raise(client: Any) -> None:
+def test_risk_factors_come_in_questionnaire_order_and_say_what_they_raise(client: Client) -> None:
     items = all_items(client, "risk-factors")
     assert [i["display_order"] for i in items] == sorted(i["display_order"] for i in items)
     for item in items:
@@ -29,7 +30,7 @@ def test_risk_factors_come_in_questionnaire_order_and_say_what_they_raise(client
     assert aged["age-under-20"] == (20, None) and aged["age-over-50"] == (None, 50)
 
 
-def test_pain_bands_cover_every_level_once_in_public_wording(client: Any) -> None:
+def test_pain_bands_cover_every_level_once_in_public_wording(client: Client) -> None:
     bands = all_items(client, "pain-bands")
     assert [b["slug"] for b in bands] == ["mild", "moderate", "severe"]
     covered = [level for b in bands for level in range(b["min_level"], b["max_level"] + 1)]
@@ -39,7 +40,7 @@ def test_pain_bands_cover_every_level_once_in_public_wording(client: Any) -> Non
     assert "hard to think or talk" in severe["description"]
 
 
-def test_routine_limits_list_the_strictest_first_with_their_bands(client: Any) -> None:
+def test_routine_limits_list_the_strictest_first_with_their_bands(client: Client) -> None:
     limits = all_items(client, "routine-limits")
     assert [lim["max_total_seconds"] for lim in limits] == [60, 180]
     short = client.get("/v1/routine-limits/severe-pain-short-routine").json
@@ -50,13 +51,13 @@ def test_routine_limits_list_the_strictest_first_with_their_bands(client: Any) -
 @pytest.mark.parametrize(
     "path", ["/v1/risk-factors", "/v1/pain-bands/severe", "/v1/routine-limits"]
 )
-def test_new_collections_answer_304_to_a_current_etag(client: Any, path: str) -> None:
+def test_new_collections_answer_304_to_a_current_etag(client: Client, path: str) -> None:
     etag = client.get(path).headers["ETag"]
     assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
 
 
 def test_an_edited_risk_factor_comes_back_in_the_next_sync(
-    client: Any, session: Session, seed_bundle: dict[str, Any]
+    client: Client, session: Session, seed_bundle: dict[str, Any]
 ) -> None:
     cursor = client.get("/v1/sync?limit=1000").json["cursor"]
     factor = copy.deepcopy(
@@ -72,7 +73,7 @@ def test_an_edited_risk_factor_comes_back_in_the_next_sync(
     assert changed["items"][0]["data"]["description"] == "Changed by a test."
 
 
-def new(editor: Any, collection: str, slug: str, **fields: Any) -> Any:
+def new(editor: Client, collection: str, slug: str, **fields: Any) -> Any:
     item = copy.deepcopy(editor.get(f"/v1/admin/{collection}/{slug}").json["item"])
     item.update(slug=f"{slug}-copy", status="draft", **fields)
     return editor.post(f"/v1/admin/{collection}", json=item)
@@ -116,13 +117,13 @@ def new(editor: Any, collection: str, slug: str, **fields: Any) -> Any:
     ],
 )
 def test_bad_triage_content_is_refused_where_it_is_wrong(
-    editor: Any, collection: str, slug: str, fields: dict[str, Any], path: str
+    editor: Client, collection: str, slug: str, fields: dict[str, Any], path: str
 ) -> None:
     body = assert_problem(new(editor, collection, slug, **fields), HTTPStatus.UNPROCESSABLE_ENTITY)
     assert path in body["errors"]
 
 
-def test_urgent_is_a_symptom_urgency_editors_can_use(editor: Any, client: Any) -> None:
+def test_urgent_is_a_symptom_urgency_editors_can_use(editor: Client, client: Client) -> None:
     created = new(editor, "symptoms", "stiffness", urgency="urgent", red_flag=True)
     assert created.status_code == HTTPStatus.CREATED, created.get_data(as_text=True)
     assert created.json["item"]["urgency"] == "urgent"
@@ -130,13 +131,13 @@ def test_urgent_is_a_symptom_urgency_editors_can_use(editor: Any, client: Any) -
     assert "fever" in {s["slug"] for s in listed}
 
 
-def test_a_pain_band_a_limit_uses_cannot_be_deleted(editor: Any) -> None:
+def test_a_pain_band_a_limit_uses_cannot_be_deleted(editor: Client) -> None:
     etag = editor.get("/v1/admin/pain-bands/severe").headers["ETag"]
     response = editor.delete("/v1/admin/pain-bands/severe", headers={"If-Match": etag})
     assert_problem(response, HTTPStatus.CONFLICT, "severe-pain-short-routine")
 
 
-def test_remedies_say_what_the_evidence_advises_against(client: Any) -> None:
+def test_remedies_say_what_the_evidence_advises_against(client: Client) -> None:
     against = {r["slug"] for r in all_items(client, "remedies", "not_recommended=true")}
     assert against == {"acupuncture", "back-supports-and-insoles", "traction-and-electrotherapy"}
     keep_active = client.get("/v1/remedies/keep-active").json
@@ -145,7 +146,7 @@ def test_remedies_say_what_the_evidence_advises_against(client: Any) -> None:
     assert massage["only_with_exercise"] is True and "exercise" in massage["evidence_note"]
 
 
-def test_content_corrections_from_the_clinical_read(client: Any) -> None:
+def test_content_corrections_from_the_clinical_read(client: Client) -> None:
     faq = client.get("/v1/faqs/is-back-pain-a-sign-of-something-serious").json
     assert "saddle" in faq["answer"] and any("saddle" in p for p in faq["key_points"])
     bird_dog = client.get("/v1/exercises/bird-dog").json

@@ -7,72 +7,17 @@ path parameters' examples) to the seeded catalogue, and must get a 2xx.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from service.admin.models import Role
 from service.admin.schemas import has_status
 from service.catalogue import COLLECTIONS
-from tests.admin.conftest import MakeKey, client_with
-
-METHODS = ("get", "put", "post", "delete", "patch")
-
-
-@dataclass(frozen=True)
-class Operation:
-    path: str
-    method: str
-    doc: dict[str, Any]
-    parameters: tuple[dict[str, Any], ...]  # path-level ones merged in, operation's first
-
-    @property
-    def name(self) -> str:
-        return f"{self.method.upper()} {self.path}"
-
-    @property
-    def body_example(self) -> Any:
-        media = self.doc.get("requestBody", {}).get("content", {}).get("application/json", {})
-        return media.get("example")
-
-    def parameter(self, name: str, where: str) -> dict[str, Any] | None:
-        return next(
-            (p for p in self.parameters if p.get("name") == name and p.get("in") == where), None
-        )
-
-    def url(self) -> str | None:
-        """The path with every path parameter's example, or None when one has none."""
-        url = self.path
-        for name in re.findall(r"{(\w+)}", self.path):
-            found = self.parameter(name, "path")
-            if found is None or "example" not in found:
-                return None
-            url = url.replace(f"{{{name}}}", str(found["example"]))
-        return url
-
-
-def operations(spec: dict[str, Any]) -> Iterator[Operation]:
-    components = spec["components"]["parameters"]
-
-    def resolve(parameter: dict[str, Any]) -> dict[str, Any]:
-        ref = parameter.get("$ref")
-        return dict(components[ref.rsplit("/", 1)[1]]) if ref else parameter
-
-    for path, item in spec["paths"].items():
-        shared = [resolve(p) for p in item.get("parameters", [])]
-        for method in METHODS:
-            if method not in item:
-                continue
-            own = [resolve(p) for p in item[method].get("parameters", [])]
-            names = {(p["name"], p["in"]) for p in own}
-            merged = own + [p for p in shared if (p["name"], p["in"]) not in names]
-            yield Operation(path, method, item[method], tuple(merged))
+from tests.docs.operations import Operation, operations
+from tests.toolkit.clients import Client, MakeKey, client_with
 
 
 def rank(operation: Operation) -> int:
@@ -92,17 +37,17 @@ def walkable(operation: Operation) -> bool:
 
 
 @pytest.fixture
-def spec(client: FlaskClient) -> dict[str, Any]:
+def spec(client: Client) -> dict[str, Any]:
     served: dict[str, Any] = client.get("/openapi.json").json
     return served
 
 
 @pytest.fixture
-def clients(app: Flask, make_key: MakeKey) -> dict[str, FlaskClient]:
+def clients(app: Flask, make_key: MakeKey) -> dict[str, Client]:
     return {
         "editor": client_with(app, make_key(Role.EDITOR, "Web editor")),
         "admin": client_with(app, make_key(Role.ADMIN, "Web admin")),
-        "public": app.test_client(),
+        "public": client_with(app),
     }
 
 
@@ -113,7 +58,7 @@ def who(operation: Operation) -> str:
     return "admin" if "403" in operation.doc["responses"] else "editor"
 
 
-def send(clients: dict[str, FlaskClient], operation: Operation) -> Any:
+def send(clients: dict[str, Client], operation: Operation) -> Any:
     client = clients[who(operation)]
     url = operation.url()
     assert url is not None, f"{operation.name}: a path parameter has no example"
@@ -132,7 +77,7 @@ def send(clients: dict[str, FlaskClient], operation: Operation) -> Any:
 
 
 def test_every_body_example_succeeds_as_shown_in_order(
-    spec: dict[str, Any], clients: dict[str, FlaskClient]
+    spec: dict[str, Any], clients: dict[str, Client]
 ) -> None:
     walk = sorted((op for op in operations(spec) if walkable(op)), key=rank)
     with_bodies = [op for op in walk if op.doc.get("requestBody")]
@@ -148,9 +93,7 @@ def test_every_body_example_succeeds_as_shown_in_order(
     assert len(with_bodies) >= 3 * len(COLLECTIONS) + 3
 
 
-def test_the_walk_leaves_no_draft_behind(
-    spec: dict[str, Any], clients: dict[str, FlaskClient]
-) -> None:
+def test_the_walk_leaves_no_draft_behind(spec: dict[str, Any], clients: dict[str, Client]) -> None:
     """Create, publish, unpublish and delete examples name the same draft, so that trying
     them in order leaves the catalogue as it was."""
     walk = sorted((op for op in operations(spec) if walkable(op)), key=rank)
@@ -169,7 +112,7 @@ def test_the_walk_leaves_no_draft_behind(
 
 
 def test_create_examples_are_drafts_of_new_items(
-    spec: dict[str, Any], clients: dict[str, FlaskClient]
+    spec: dict[str, Any], clients: dict[str, Client]
 ) -> None:
     creates = {f"/v1/admin/{c.name}": c for c in COLLECTIONS}
     seen = set()
@@ -186,7 +129,7 @@ def test_create_examples_are_drafts_of_new_items(
     assert seen == {c.name for c in COLLECTIONS}
 
 
-def test_path_examples_name_real_published_items(spec: dict[str, Any], client: Any) -> None:
+def test_path_examples_name_real_published_items(spec: dict[str, Any], client: Client) -> None:
     public = [
         op
         for op in operations(spec)
@@ -200,7 +143,7 @@ def test_path_examples_name_real_published_items(spec: dict[str, Any], client: A
 
 
 def test_the_admin_item_example_is_the_real_answer(
-    spec: dict[str, Any], clients: dict[str, FlaskClient]
+    spec: dict[str, Any], clients: dict[str, Client]
 ) -> None:
     """Response examples look like real answers: the admin view shown for each collection is
     what GET answers for that item, its ETag included (timestamps and writer aside)."""
@@ -221,7 +164,7 @@ def test_the_admin_item_example_is_the_real_answer(
 
 
 def test_the_recommendation_example_names_real_symptoms_and_gets_advice(
-    spec: dict[str, Any], client: Any
+    spec: dict[str, Any], client: Client
 ) -> None:
     operation = next(op for op in operations(spec) if op.path == "/v1/recommendations")
     body = operation.body_example

@@ -8,11 +8,13 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
+import sqlalchemy as sa
+from flask import Flask
 
 from service.catalogue import with_article, words
-from tests.docs.test_examples import operations
+from tests.docs.operations import operations
 from tests.helpers import assert_problem
+from tests.toolkit.clients import Client
 
 FAQ = "/v1/admin/faqs/how-to-stretch-safely"
 # Fields whose values are a closed set: the document must list them.
@@ -48,7 +50,7 @@ FREE_TEXT = {
 
 
 @pytest.fixture
-def spec(client: FlaskClient) -> dict[str, Any]:
+def spec(client: Client) -> dict[str, Any]:
     served: dict[str, Any] = client.get("/openapi.json").json
     return served
 
@@ -100,7 +102,7 @@ def test_the_language_parameter_shows_an_example(spec: dict[str, Any]) -> None:
 
 
 def test_operations_with_bodies_document_malformed_json_and_get_it(
-    spec: dict[str, Any], client: FlaskClient, editor: FlaskClient
+    spec: dict[str, Any], client: Client, editor: Client
 ) -> None:
     bodies = [op for op in operations(spec) if op.doc.get("requestBody")]
     assert bodies
@@ -124,7 +126,7 @@ def test_publish_and_unpublish_document_an_optional_if_match(spec: dict[str, Any
 
 
 def test_an_action_with_a_stale_if_match_is_412_and_with_the_current_one_200(
-    editor: FlaskClient,
+    editor: Client,
 ) -> None:
     etag = editor.get(FAQ).json["etag"]
     stale = editor.post(f"{FAQ}/unpublish", headers={"If-Match": "0" * 64})
@@ -133,7 +135,7 @@ def test_an_action_with_a_stale_if_match_is_412_and_with_the_current_one_200(
 
 
 @pytest.mark.parametrize("form", ["{}", '"{}"', '\\"{}\\"', ' "{}" ', 'W/"x", "{}"'])
-def test_if_match_takes_the_etag_as_people_paste_it(editor: FlaskClient, form: str) -> None:
+def test_if_match_takes_the_etag_as_people_paste_it(editor: Client, form: str) -> None:
     """The `etag` field bare, the header's quoted form, the quotes JSON-escaped as a copy from
     a JSON view gives them, with spaces, or among other tags."""
     body = editor.get(FAQ).json
@@ -143,7 +145,7 @@ def test_if_match_takes_the_etag_as_people_paste_it(editor: FlaskClient, form: s
     assert response.status_code == HTTPStatus.OK, response.json
 
 
-def test_a_412_says_which_etag_was_received_and_which_is_current(editor: FlaskClient) -> None:
+def test_a_412_says_which_etag_was_received_and_which_is_current(editor: Client) -> None:
     current = editor.get(FAQ).json["etag"]
     sent = '"' + "a" * 64 + '"'
     body = assert_problem(
@@ -157,7 +159,7 @@ def test_a_412_says_which_etag_was_received_and_which_is_current(editor: FlaskCl
 
 
 def test_a_key_pasted_with_its_bearer_prefix_is_accepted(
-    app: Any, connection: Any, editor_key: str
+    app: Flask, connection: sa.Connection, editor_key: str
 ) -> None:
     client = app.test_client()
     doubled = client.get(FAQ, headers={"Authorization": f"Bearer Bearer {editor_key}"})
@@ -166,7 +168,7 @@ def test_a_key_pasted_with_its_bearer_prefix_is_accepted(
     assert_problem(wrong, HTTPStatus.UNAUTHORIZED)
 
 
-def test_swagger_ui_is_set_up_for_people(client: FlaskClient) -> None:
+def test_swagger_ui_is_set_up_for_people(client: Client) -> None:
     html = client.get("/docs").get_data(as_text=True)
     for setting in (
         '"persistAuthorization": true',

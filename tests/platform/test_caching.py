@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,25 +10,11 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from service.admin.bundle import import_bundle
+from tests.toolkit.clients import Client
+from tests.toolkit.queries import count_statements
 
 
-@contextmanager
-def count_statements(app: Flask, connection: sa.Connection) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        # The test harness's savepoints are not the request's work.
-        if "SAVEPOINT" not in statement:
-            statements.append(statement)
-
-    sa.event.listen(connection, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", record)
-
-
-def test_public_get_has_a_strong_etag_and_cache_control(client: Any) -> None:
+def test_public_get_has_a_strong_etag_and_cache_control(client: Client) -> None:
     response = client.get("/v1/stretches")
     etag = response.headers["ETag"]
     assert etag.startswith('"') and not etag.startswith("W/")
@@ -39,7 +23,7 @@ def test_public_get_has_a_strong_etag_and_cache_control(client: Any) -> None:
     assert client.get("/v1/stretches").headers["ETag"] == etag
 
 
-def test_if_none_match_gives_304_without_a_body(client: Any) -> None:
+def test_if_none_match_gives_304_without_a_body(client: Client) -> None:
     etag = client.get("/v1/stretches/cat-cow").headers["ETag"]
     response = client.get("/v1/stretches/cat-cow", headers={"If-None-Match": etag})
     assert response.status_code == 304
@@ -50,7 +34,7 @@ def test_if_none_match_gives_304_without_a_body(client: Any) -> None:
 
 
 def test_304_is_answered_with_one_small_query(
-    app: Flask, client: Any, connection: sa.Connection
+    app: Flask, client: Client, connection: sa.Connection
 ) -> None:
     etag = client.get("/v1/stretches?page_size=20").headers["ETag"]
     with count_statements(app, connection) as statements:
@@ -60,7 +44,7 @@ def test_304_is_answered_with_one_small_query(
 
 
 def test_repeated_get_is_served_without_requerying(
-    app: Flask, client: Any, connection: sa.Connection
+    app: Flask, client: Client, connection: sa.Connection
 ) -> None:
     first = client.get("/v1/stretches?page_size=20")
     with count_statements(app, connection) as statements:
@@ -69,7 +53,7 @@ def test_repeated_get_is_served_without_requerying(
     assert len(statements) == 1
 
 
-def test_gzipped_copy_has_its_own_etag_and_revalidates(client: Any) -> None:
+def test_gzipped_copy_has_its_own_etag_and_revalidates(client: Client) -> None:
     plain = client.get("/v1/symptoms?page_size=100")
     zipped = client.get("/v1/symptoms?page_size=100", headers={"Accept-Encoding": "gzip"})
     assert zipped.headers["Content-Encoding"] == "gzip"
@@ -81,7 +65,7 @@ def test_gzipped_copy_has_its_own_etag_and_revalidates(client: Any) -> None:
     assert again.status_code == 304
 
 
-def test_language_changes_the_etag(client: Any) -> None:
+def test_language_changes_the_etag(client: Client) -> None:
     english = client.get("/v1/faqs", headers={"Accept-Language": "en"}).headers["ETag"]
     spanish = client.get("/v1/faqs", headers={"Accept-Language": "es"}).headers["ETag"]
     assert english != spanish
@@ -89,7 +73,7 @@ def test_language_changes_the_etag(client: Any) -> None:
 
 
 def test_a_write_changes_etags_and_content_at_once(
-    client: Any, session: Session, seed_bundle: dict[str, Any]
+    client: Client, session: Session, seed_bundle: dict[str, Any]
 ) -> None:
     before = client.get("/v1/faqs/hydration-flexibility-and-back-pain")
     listing = client.get("/v1/faqs")
@@ -109,7 +93,7 @@ def test_a_write_changes_etags_and_content_at_once(
 
 
 def test_unchanged_import_keeps_etags(
-    client: Any, session: Session, seed_bundle: dict[str, Any]
+    client: Client, session: Session, seed_bundle: dict[str, Any]
 ) -> None:
     etag = client.get("/v1/faqs").headers["ETag"]
     import_bundle(session, seed_bundle)
@@ -117,13 +101,13 @@ def test_unchanged_import_keeps_etags(
     assert client.get("/v1/faqs").headers["ETag"] == etag
 
 
-def test_recommendations_are_not_cached_by_http(client: Any) -> None:
+def test_recommendations_are_not_cached_by_http(client: Client) -> None:
     response = client.post("/v1/recommendations", json={"symptoms": ["stiffness"]})
     assert response.headers["Cache-Control"] == "no-store"
     assert "ETag" not in response.headers
 
 
-def test_errors_are_not_cached(client: Any) -> None:
+def test_errors_are_not_cached(client: Client) -> None:
     response = client.get("/v1/stretches/no-such-stretch")
     assert response.status_code == 404
     assert "ETag" not in response.headers

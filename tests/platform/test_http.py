@@ -5,50 +5,30 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-from collections.abc import Iterator
 from http import HTTPStatus
-from typing import Any
 
 import pytest
-from flask import Flask
 
-from service import create_app
-from service.config import Settings
 from service.observability import JsonFormatter
 from tests.helpers import assert_problem
-
-_made: list[Flask] = []
-
-
-def make_app(app: Flask, **settings: Any) -> Flask:
-    base: Settings = app.config["SETTINGS"]
-    _made.append(create_app(Settings(**{**base.__dict__, **settings})))
-    return _made[-1]
+from tests.toolkit.clients import Client, client_with
+from tests.toolkit.live import MakeApp
 
 
-@pytest.fixture(autouse=True)
-def _close_made_apps() -> Iterator[None]:
-    # An app dropped with connections in its pool makes psycopg warn when the garbage
-    # collector frees them, in whichever later test it happens to run.
-    yield
-    while _made:
-        _made.pop().extensions["db"].dispose()
-
-
-def test_request_id_is_generated_and_returned(client: Any) -> None:
+def test_request_id_is_generated_and_returned(client: Client) -> None:
     first = client.get("/healthz").headers["X-Request-ID"]
     second = client.get("/healthz").headers["X-Request-ID"]
     assert first and second and first != second
 
 
-def test_callers_request_id_is_kept_when_plain_and_replaced_when_not(client: Any) -> None:
+def test_callers_request_id_is_kept_when_plain_and_replaced_when_not(client: Client) -> None:
     kept = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert kept.headers["X-Request-ID"] == "abc-123"
     forged = client.get("/healthz", headers={"X-Request-ID": "x {fake log}"})
     assert forged.headers["X-Request-ID"] != "x {fake log}"
 
 
-def test_one_json_log_line_per_request(client: Any, caplog: pytest.LogCaptureFixture) -> None:
+def test_one_json_log_line_per_request(client: Client, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="backcare.access"):
         client.get("/v1/faqs?page_size=2", headers={"X-Request-ID": "trace-me"})
     records = [r for r in caplog.records if r.name == "backcare.access"]
@@ -61,7 +41,7 @@ def test_one_json_log_line_per_request(client: Any, caplog: pytest.LogCaptureFix
     assert line["duration_ms"] >= 0
 
 
-def test_security_headers_on_api_and_docs(client: Any) -> None:
+def test_security_headers_on_api_and_docs(client: Client) -> None:
     for path in ("/v1/faqs", "/v1/faqs/nope", "/docs"):
         response = client.get(path)
         assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -70,8 +50,8 @@ def test_security_headers_on_api_and_docs(client: Any) -> None:
     assert "script-src 'self'" in client.get("/docs").headers["Content-Security-Policy"]
 
 
-def test_cors_only_for_configured_origins(app: Flask) -> None:
-    client = make_app(app, cors_origins=("https://app.example",)).test_client()
+def test_cors_only_for_configured_origins(make_app: MakeApp) -> None:
+    client = client_with(make_app(cors_origins=("https://app.example",)))
     allowed = client.get("/v1/faqs", headers={"Origin": "https://app.example"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example"
     assert "ETag" in allowed.headers["Access-Control-Expose-Headers"]
@@ -86,12 +66,12 @@ def test_cors_only_for_configured_origins(app: Flask) -> None:
     assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
 
 
-def test_no_cors_headers_without_configured_origins(client: Any) -> None:
+def test_no_cors_headers_without_configured_origins(client: Client) -> None:
     response = client.get("/v1/faqs", headers={"Origin": "https://app.example"})
     assert "Access-Control-Allow-Origin" not in response.headers
 
 
-def test_large_responses_are_gzipped_when_accepted(client: Any) -> None:
+def test_large_responses_are_gzipped_when_accepted(client: Client) -> None:
     plain = client.get("/v1/symptoms?page_size=100")
     zipped = client.get("/v1/symptoms?page_size=100", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in plain.headers
@@ -101,13 +81,13 @@ def test_large_responses_are_gzipped_when_accepted(client: Any) -> None:
     assert json.loads(gzip.decompress(zipped.data)) == plain.json
 
 
-def test_small_responses_are_not_gzipped(client: Any) -> None:
+def test_small_responses_are_not_gzipped(client: Client) -> None:
     response = client.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert "Content-Encoding" not in response.headers
 
 
-def test_rate_limit_answers_429_problem_with_retry_after(app: Flask) -> None:
-    client = make_app(app, ratelimit_enabled=True, ratelimit_public="3/minute").test_client()
+def test_rate_limit_answers_429_problem_with_retry_after(make_app: MakeApp) -> None:
+    client = client_with(make_app(ratelimit_enabled=True, ratelimit_public="3/minute"))
     statuses = [client.get("/v1/faqs").status_code for _ in range(3)]
     assert statuses == [200, 200, 200]
     response = client.get("/v1/stretches")  # the budget is per client, across endpoints
@@ -116,12 +96,12 @@ def test_rate_limit_answers_429_problem_with_retry_after(app: Flask) -> None:
     assert client.get("/healthz").status_code == 200  # probes are never limited
 
 
-def test_rate_limits_can_be_switched_off(app: Flask) -> None:
-    client = make_app(app, ratelimit_enabled=False, ratelimit_public="1/minute").test_client()
+def test_rate_limits_can_be_switched_off(make_app: MakeApp) -> None:
+    client = client_with(make_app(ratelimit_enabled=False, ratelimit_public="1/minute"))
     assert [client.get("/v1/faqs").status_code for _ in range(5)] == [200] * 5
 
 
-def test_metrics_count_requests_per_endpoint(client: Any) -> None:
+def test_metrics_count_requests_per_endpoint(client: Client) -> None:
     client.get("/v1/faqs")
     client.get("/v1/faqs/no-such-faq")
     text = client.get("/metrics").get_data(as_text=True)

@@ -8,8 +8,6 @@ import signal
 import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +17,9 @@ from typing import Any
 import pytest
 import redis
 
+from tests.helpers import call
 from tests.reliability.servers import gunicorn, prepare_database
+from tests.toolkit.database import MakeDatabaseUrl
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -36,20 +36,6 @@ def instance(
         yield server.url, server.process
 
 
-def call(
-    url: str, method: str = "GET", body: Any = None, headers: dict[str, str] | None = None
-) -> tuple[int, dict[str, str], bytes]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
 @pytest.fixture
 def redis_url() -> str:
     try:
@@ -62,7 +48,7 @@ def redis_url() -> str:
 
 
 @pytest.fixture
-def shared(make_database_url: Any) -> tuple[str, str]:
+def shared(make_database_url: MakeDatabaseUrl) -> tuple[str, str]:
     """A seeded database of its own, and an editor key for it."""
     url = make_database_url()
     return url, prepare_database(url)

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
 import pytest
 
 from service.listener import POLL_SECONDS
-from tests.platform.test_instances import call
+from tests.helpers import call
 from tests.reliability.servers import gunicorn, pgbouncer, prepare_database
+from tests.toolkit.database import MakeDatabaseUrl
 
 pytestmark = pytest.mark.postgres_only
 SLUG = "how-to-stretch-safely"
 
 
 def test_reads_writes_sync_and_new_versions_work_through_a_transaction_pooler(
-    make_database_url: Any,
+    make_database_url: MakeDatabaseUrl,
 ) -> None:
     direct = make_database_url()
     secret = prepare_database(direct)

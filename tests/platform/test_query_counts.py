@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from service.catalogue import COLLECTIONS
-from service.content.cache import LRU
-from tests.platform.test_caching import count_statements
+from tests.toolkit.clients import Client
+from tests.toolkit.database import clear_caches
+from tests.toolkit.queries import count_statements
 
 PUBLIC = [c.name for c in COLLECTIONS if c.public is not None]
 # version check + count + page + at most four relation loads
@@ -19,19 +18,13 @@ LIST_BOUND = 7
 DETAIL_BOUND = 8
 
 
-def uncached(app: Flask) -> None:
-    for extension in app.extensions.values():
-        if isinstance(extension, LRU):
-            extension.clear()
-
-
 @pytest.mark.parametrize("collection", PUBLIC)
 def test_list_statements_do_not_grow_with_page_size(
-    app: Flask, client: Any, connection: sa.Connection, collection: str
+    app: Flask, client: Client, connection: sa.Connection, collection: str
 ) -> None:
     counts = []
     for size in (1, 5, 100):
-        uncached(app)
+        clear_caches(app)
         with count_statements(app, connection) as statements:
             response = client.get(f"/v1/{collection}?page_size={size}")
         assert response.status_code == 200
@@ -42,12 +35,12 @@ def test_list_statements_do_not_grow_with_page_size(
 
 @pytest.mark.parametrize("collection", PUBLIC)
 def test_detail_statements_are_bounded(
-    app: Flask, client: Any, connection: sa.Connection, collection: str
+    app: Flask, client: Client, connection: sa.Connection, collection: str
 ) -> None:
     slugs = [i["slug"] for i in client.get(f"/v1/{collection}?page_size=100").json["items"]]
     counts = set()
     for slug in slugs:
-        uncached(app)
+        clear_caches(app)
         with count_statements(app, connection) as statements:
             assert client.get(f"/v1/{collection}/{slug}").status_code == 200
         counts.add(len(statements))
@@ -56,11 +49,11 @@ def test_detail_statements_are_bounded(
 
 
 def test_sync_statements_do_not_grow_with_the_page(
-    app: Flask, client: Any, connection: sa.Connection
+    app: Flask, client: Client, connection: sa.Connection
 ) -> None:
     counts = []
     for limit in (1, 10, 500):
-        uncached(app)
+        clear_caches(app)
         with count_statements(app, connection) as statements:
             assert client.get(f"/v1/sync?limit={limit}").status_code == 200
         counts.append(len(statements))

@@ -67,7 +67,7 @@ def programs_run_by_tests() -> dict[str, set[str]]:
             program = None
             if owner == "subprocess" and name in SUBPROCESS_CALLS:
                 if isinstance(argument, ast.Name):
-                    argument = assigned.get(argument.id)  # type: ignore[assignment]
+                    argument = assigned.get(argument.id)
                 program = _literal_program(argument)
             elif (owner == "shutil" and name == "which") or (
                 owner == "system_parts" and name in {"require", "find"}

@@ -6,12 +6,12 @@ from http import HTTPStatus
 from typing import Any
 
 import sqlalchemy as sa
-from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from service.recommendations.schemas import RecommendationRequestSchema
 from service.symptoms.models import Symptom
 from tests.helpers import all_items
+from tests.toolkit.clients import Client
 
 LEVELS = ["self_care", "see_professional", "urgent", "emergency"]
 
@@ -21,7 +21,7 @@ def questions(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_the_red_flag_screen_comes_first_with_every_emergency_and_urgent_sign(
-    client: FlaskClient,
+    client: Client,
 ) -> None:
     body = client.get("/v1/questionnaire").json
     screen = body["sections"][0]
@@ -38,7 +38,7 @@ def test_the_red_flag_screen_comes_first_with_every_emergency_and_urgent_sign(
 
 
 def test_every_published_symptom_and_asked_risk_factor_is_asked_exactly_once(
-    client: FlaskClient,
+    client: Client,
 ) -> None:
     asked = questions(client.get("/v1/questionnaire").json)
     symptom_slugs = [s for q in asked if q["field"] == "symptoms" for s in q["slugs"]]
@@ -51,7 +51,7 @@ def test_every_published_symptom_and_asked_risk_factor_is_asked_exactly_once(
     assert "age" in {q["field"] for q in asked}
 
 
-def test_every_question_fills_a_field_the_recommendation_takes(client: FlaskClient) -> None:
+def test_every_question_fills_a_field_the_recommendation_takes(client: Client) -> None:
     asked = questions(client.get("/v1/questionnaire").json)
     accepted = set(RecommendationRequestSchema().fields)
     assert {q["field"] for q in asked} == accepted, "every request field is asked for"
@@ -59,7 +59,7 @@ def test_every_question_fills_a_field_the_recommendation_takes(client: FlaskClie
     assert len(ids) == len(set(ids))
 
 
-def test_the_pain_scale_shows_the_bands_covering_zero_to_ten(client: FlaskClient) -> None:
+def test_the_pain_scale_shows_the_bands_covering_zero_to_ten(client: Client) -> None:
     (pain,) = [
         q for q in questions(client.get("/v1/questionnaire").json) if q["id"] == "pain_level"
     ]
@@ -75,7 +75,7 @@ def test_the_pain_scale_shows_the_bands_covering_zero_to_ten(client: FlaskClient
 
 
 def test_a_yes_to_any_sign_triages_at_least_at_the_level_the_question_says(
-    client: FlaskClient,
+    client: Client,
 ) -> None:
     """The questionnaire and the engine agree: a front end that follows it cannot under-triage."""
     for question in questions(client.get("/v1/questionnaire").json):
@@ -88,7 +88,7 @@ def test_a_yes_to_any_sign_triages_at_least_at_the_level_the_question_says(
         assert LEVELS.index(level) >= LEVELS.index(question["level"]), (body, level)
 
 
-def test_every_choice_and_bound_is_accepted_by_the_recommendation(client: FlaskClient) -> None:
+def test_every_choice_and_bound_is_accepted_by_the_recommendation(client: Client) -> None:
     for question in questions(client.get("/v1/questionnaire").json):
         bodies: list[dict[str, Any]] = []
         if question["kind"] == "choice":
@@ -105,7 +105,7 @@ def test_every_choice_and_bound_is_accepted_by_the_recommendation(client: FlaskC
             assert answer.status_code == HTTPStatus.OK, (body, answer.get_data(as_text=True))
 
 
-def test_a_sign_an_editor_publishes_is_asked_at_once(client: FlaskClient, editor: Any) -> None:
+def test_a_sign_an_editor_publishes_is_asked_at_once(client: Client, editor: Client) -> None:
     before = client.get("/v1/questionnaire")
     sign = {
         "slug": "made-up-sign",
@@ -132,14 +132,14 @@ def test_a_sign_an_editor_publishes_is_asked_at_once(client: FlaskClient, editor
     assert asked["level"] == "emergency"
 
 
-def test_a_draft_sign_is_not_asked(client: FlaskClient, session: Session) -> None:
+def test_a_draft_sign_is_not_asked(client: Client, session: Session) -> None:
     session.execute(sa.update(Symptom).where(Symptom.slug == "chest-pain").values(status="draft"))
     session.commit()
     slugs = {s for q in questions(client.get("/v1/questionnaire").json) for s in q["slugs"]}
     assert "chest-pain" not in slugs
 
 
-def test_the_questionnaire_has_an_etag_and_answers_304(client: FlaskClient) -> None:
+def test_the_questionnaire_has_an_etag_and_answers_304(client: Client) -> None:
     first = client.get("/v1/questionnaire")
     assert first.status_code == HTTPStatus.OK and first.headers["ETag"]
     again = client.get("/v1/questionnaire", headers={"If-None-Match": first.headers["ETag"]})
@@ -147,7 +147,7 @@ def test_the_questionnaire_has_an_etag_and_answers_304(client: FlaskClient) -> N
     assert "not medical advice" in first.json["disclaimer"]
 
 
-def test_questions_follow_the_contents_translations(client: FlaskClient, session: Session) -> None:
+def test_questions_follow_the_contents_translations(client: Client, session: Session) -> None:
     symptom = session.scalars(sa.select(Symptom).where(Symptom.slug == "chest-pain")).one()
     symptom.translations = {"es": {"question": "¿Le duele el pecho?", "name": "Dolor de pecho"}}
     session.commit()

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from service.admin.bundle import import_bundle
 from tests.helpers import assert_problem
+from tests.toolkit.clients import Client
 
 
-def test_unknown_slugs_wrong_types_and_ranges_are_all_named(client: Any) -> None:
+def test_unknown_slugs_wrong_types_and_ranges_are_all_named(client: Client) -> None:
     response = client.post(
         "/v1/recommendations",
         json={
@@ -46,14 +47,16 @@ def test_unknown_slugs_wrong_types_and_ranges_are_all_named(client: Any) -> None
         ({"mood": "grumpy"}, "json.mood"),
     ],
 )
-def test_bad_request_bodies_are_422(client: Any, body: dict[str, Any], field: str) -> None:
+def test_bad_request_bodies_are_422(client: Client, body: dict[str, Any], field: str) -> None:
     problem = assert_problem(
         client.post("/v1/recommendations", json=body), HTTPStatus.UNPROCESSABLE_ENTITY
     )
     assert field in problem["errors"]
 
 
-def test_a_draft_symptom_is_unknown(client: Any, session: Session, seed_bundle: Any) -> None:
+def test_a_draft_symptom_is_unknown(
+    client: Client, session: Session, seed_bundle: dict[str, list[Any]]
+) -> None:
     symptom = copy.deepcopy(next(s for s in seed_bundle["symptoms"] if s["slug"] == "fever"))
     symptom["status"] = "draft"
     import_bundle(session, {"symptoms": [symptom]})
@@ -62,17 +65,17 @@ def test_a_draft_symptom_is_unknown(client: Any, session: Session, seed_bundle: 
     assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "fever")
 
 
-def test_form_body_is_415(client: Any) -> None:
+def test_form_body_is_415(client: Client) -> None:
     response = client.post("/v1/recommendations", data={"symptoms": "fever"})
     assert_problem(response, HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
 
 
-def test_malformed_json_is_400(client: Any) -> None:
+def test_malformed_json_is_400(client: Client) -> None:
     response = client.post("/v1/recommendations", data="{not json", content_type="application/json")
     assert_problem(response, HTTPStatus.BAD_REQUEST)
 
 
-def test_answer_has_the_contract_fields(client: Any) -> None:
+def test_answer_has_the_contract_fields(client: Client) -> None:
     answer = client.post(
         "/v1/recommendations",
         json={"symptoms": ["local-pain"], "hours_since_onset": 30, "minutes_available": 10},
@@ -98,7 +101,7 @@ def test_answer_has_the_contract_fields(client: Any) -> None:
 
 
 def test_an_editor_changing_a_weight_changes_the_next_answer(
-    client: Any, session: Session, seed_bundle: Any
+    client: Client, session: Session, seed_bundle: dict[str, list[Any]]
 ) -> None:
     body = {"symptoms": ["stiffness"]}
     before = client.post("/v1/recommendations", json=body).json
@@ -115,7 +118,7 @@ def test_an_editor_changing_a_weight_changes_the_next_answer(
 
 
 def test_an_editor_adding_a_contraindication_changes_the_next_answer(
-    client: Any, session: Session, seed_bundle: Any
+    client: Client, session: Session, seed_bundle: dict[str, list[Any]]
 ) -> None:
     body = {"symptoms": ["stiffness"], "minutes_available": 10}
     before = client.post("/v1/recommendations", json=body).json
@@ -133,7 +136,7 @@ def test_an_editor_adding_a_contraindication_changes_the_next_answer(
     assert after["rules_version"] != before["rules_version"]
 
 
-def test_new_request_fields_are_validated_each_at_its_place(client: Any) -> None:
+def test_new_request_fields_are_validated_each_at_its_place(client: Client) -> None:
     response = client.post(
         "/v1/recommendations",
         json={
@@ -158,14 +161,14 @@ def test_new_request_fields_are_validated_each_at_its_place(client: Any) -> None
         ({"risk_factors": ["osteoporosis"] * 21}, "json.risk_factors"),
     ],
 )
-def test_bad_new_fields_are_422(client: Any, body: dict[str, Any], field: str) -> None:
+def test_bad_new_fields_are_422(client: Client, body: dict[str, Any], field: str) -> None:
     problem = assert_problem(
         client.post("/v1/recommendations", json=body), HTTPStatus.UNPROCESSABLE_ENTITY
     )
     assert field in problem["errors"]
 
 
-def test_the_new_fields_are_accepted_at_their_bounds(client: Any) -> None:
+def test_the_new_fields_are_accepted_at_their_bounds(client: Client) -> None:
     for body in (
         {"age": 0, "trend": "better", "risk_factors": []},
         {"age": 120, "trend": None, "pain_level": 0},
@@ -175,7 +178,9 @@ def test_the_new_fields_are_accepted_at_their_bounds(client: Any) -> None:
         assert response.status_code == HTTPStatus.OK, response.get_data(as_text=True)
 
 
-def test_a_draft_risk_factor_is_unknown(client: Any, session: Session, seed_bundle: Any) -> None:
+def test_a_draft_risk_factor_is_unknown(
+    client: Client, session: Session, seed_bundle: dict[str, list[Any]]
+) -> None:
     factor = copy.deepcopy(
         next(f for f in seed_bundle["risk-factors"] if f["slug"] == "osteoporosis")
     )
@@ -186,7 +191,7 @@ def test_a_draft_risk_factor_is_unknown(client: Any, session: Session, seed_bund
     assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "json.risk_factors.0")
 
 
-def test_reasons_name_each_raising_input_with_its_sources(client: Any) -> None:
+def test_reasons_name_each_raising_input_with_its_sources(client: Client) -> None:
     answer = client.post(
         "/v1/recommendations",
         json={
@@ -217,7 +222,7 @@ def test_reasons_name_each_raising_input_with_its_sources(client: Any) -> None:
 
 
 def test_an_editor_moving_a_band_threshold_through_the_admin_api_changes_the_next_answer(
-    client: Any, editor: Any
+    client: Client, editor: Client
 ) -> None:
     body = {"symptoms": ["stiffness"], "pain_level": 6, "minutes_available": 10}
     before = client.post("/v1/recommendations", json=body).json
@@ -236,7 +241,7 @@ def test_an_editor_moving_a_band_threshold_through_the_admin_api_changes_the_nex
 
 
 def test_an_editor_changing_a_symptoms_urgency_through_the_admin_api_changes_the_next_answer(
-    client: Any, editor: Any
+    client: Client, editor: Client
 ) -> None:
     before = client.post("/v1/recommendations", json={"symptoms": ["stiffness"]}).json
     net = {s["slug"]: s["level"] for s in before["safety_net"]}
@@ -260,7 +265,7 @@ def test_an_editor_changing_a_symptoms_urgency_through_the_admin_api_changes_the
 
 
 def test_an_editor_publishing_a_new_risk_factor_is_asked_about_at_once(
-    client: Any, editor: Any
+    client: Client, editor: Client
 ) -> None:
     factor = {
         "slug": "made-up-history",

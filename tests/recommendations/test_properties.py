@@ -100,7 +100,7 @@ def test_urgent_and_emergency_never_carry_an_activity(rules: Rules) -> None:
         assert level is max((r.level for r in reasons), key=lambda lv: lv.rank, default=level)
         assert bool(reasons) == (level is not Level.SELF_CARE)
         if level in SEEK_CARE:
-            assert answer.stretches == answer.exercises == answer.recovery == ()
+            assert answer.stretches == () and answer.exercises == () and answer.recovery == ()
             assert answer.likely_causes == () and answer.routine.steps == ()
         assert all(sign.level.rank > level.rank for sign in answer.safety_net)
         assert (answer.safety_net == ()) == (level is Level.EMERGENCY)

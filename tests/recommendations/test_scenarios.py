@@ -11,11 +11,17 @@ sign, every risk factor and every pain band of the seed.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
+
+from service.recommendations.engine import Request, Rules, recommend
+from service.recommendations.rules import load_rules
+from tests.toolkit.clients import Client
 
 LEVELS = ["self_care", "see_professional", "urgent", "emergency"]
 ARTICLE_DOSE = 180  # seconds: the article's routines last two to three minutes
@@ -452,7 +458,7 @@ SCENARIOS = [
 ]
 
 
-def ask(client: Any, body: dict[str, Any]) -> dict[str, Any]:
+def ask(client: Client, body: dict[str, Any]) -> dict[str, Any]:
     response = client.post("/v1/recommendations", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)
     return dict(response.json)
@@ -506,7 +512,7 @@ def check_every_answer(answer: dict[str, Any], request: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[sc.story[:70] for sc in SCENARIOS])
-def test_scenario(client: Any, scenario: Scenario) -> None:
+def test_scenario(client: Client, scenario: Scenario) -> None:
     answer = ask(client, scenario.request)
     check_every_answer(answer, scenario.request)
     triage = answer["triage"]
@@ -597,3 +603,42 @@ def test_every_pain_band_and_level_of_the_seed_has_a_scenario(
                 assert levels[edge].level == "self_care" or levels[edge].named, band["slug"]
             else:
                 assert band["slug"] in levels[edge].named, band["slug"]
+
+
+# --- the seeded rules, in process -----------------------------------------------------------
+
+
+@pytest.fixture
+def seeded_rules(session: Session) -> Rules:
+    return load_rules(session)
+
+
+def test_a_long_time_available_gets_the_articles_dose_not_a_marathon(
+    seeded_rules: Rules,
+) -> None:
+    answer = recommend(seeded_rules, Request(symptoms=("stiffness",), minutes_available=120))
+    routine = answer.routine
+    assert routine.max_seconds == ARTICLE_DOSE
+    assert 0 < routine.total_seconds <= ARTICLE_DOSE
+    assert routine.limit == "article-routine-length" and routine.note
+    assert "two to three minutes" in routine.note
+
+
+def test_nothing_the_seed_contraindicates_by_a_condition_or_a_linked_cause_is_suggested(
+    seeded_rules: Rules,
+) -> None:
+    rules = seeded_rules
+    for condition, symptom in itertools.product(sorted(rules.causes), sorted(rules.symptoms)):
+        answer = recommend(
+            rules,
+            Request(symptoms=(symptom,), conditions=(condition,), minutes_available=15),
+        )
+        suggested = {x.slug for x in (*answer.stretches, *answer.exercises)} | {
+            step.slug for step in answer.routine.steps
+        }
+        against = {condition} | {c for c, w in rules.symptoms[symptom].causes if w > 0}
+        for activity in (*rules.stretches, *rules.exercises):
+            for cause, _reason in activity.contraindications:
+                if cause in against:
+                    assert activity.slug not in suggested
+                    assert (activity.slug, cause) in {(x.slug, x.cause) for x in answer.avoid}

@@ -14,7 +14,9 @@ NO_SUCH_KEY = 2**31 - 1
 
 
 @schemathesis.hook
-def before_call(context: schemathesis.HookContext, case: schemathesis.Case, kwargs: Any) -> None:
+def before_call(
+    context: schemathesis.HookContext, case: schemathesis.Case[Any], kwargs: Any
+) -> None:
     """The fuzzer must not revoke its own key: every later request would then get 401.
 
     And an unknown query parameter whose value is an empty list is not sent at all (there is

@@ -22,9 +22,9 @@ import sqlalchemy as sa
 
 from service.admin.models import ApiKey
 from service.db import drop_database, make_engine
-from tests.conftest import POSTGRES_SERVER
 from tests.reliability.fuzz_hooks import OWN_KEY_ENV
 from tests.reliability.servers import gunicorn, prepare_database
+from tests.toolkit.backends import POSTGRES_SERVER
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,11 +36,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until(check: object, timeout: float, what: str) -> None:
+def wait_until(check: Callable[[], object], timeout: float, what: str) -> None:
+    """Call `check` until it returns something true (its exceptions count as false)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            if check():  # type: ignore[operator]
+            if check():
                 return
         except Exception:
             pass
@@ -93,9 +94,19 @@ class Server:
 
 @contextmanager
 def gunicorn(
-    database_url: str, *, workers: int = 2, app: str = "service:create_app()", **env: str
+    database_url: str,
+    *,
+    workers: int = 2,
+    app: str = "service:create_app()",
+    access_log: str = "/dev/null",
+    ready_path: str = "/healthz",
+    **env: str,
 ) -> Iterator[Server]:
-    """The service (or `app`) under gunicorn (gunicorn.conf.py) on a free loopback port."""
+    """The service (or `app`) under gunicorn (gunicorn.conf.py) on a free loopback port.
+
+    gunicorn's access lines go to `access_log` (empty: wherever gunicorn.conf.py sends them,
+    as in production). It is ready when `ready_path` answers 200 and every worker started.
+    """
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="backcare-gunicorn-"))
     log = folder / "gunicorn.log"
@@ -122,8 +133,7 @@ def gunicorn(
                 str(ROOT / "gunicorn.conf.py"),
                 "--bind",
                 f"127.0.0.1:{port}",
-                "--access-logfile",
-                "/dev/null",
+                *(["--access-logfile", access_log] if access_log else []),
                 app,
             ],
             cwd=ROOT,
@@ -135,7 +145,7 @@ def gunicorn(
     try:
         wait_until(
             lambda: (
-                httpx.get(server.url + "/healthz", timeout=1).status_code == 200
+                httpx.get(server.url + ready_path, timeout=1).status_code == 200
                 and len(server.workers()) == workers
             ),
             30,
@@ -221,7 +231,7 @@ def prepare_database(url: str, role: str = "editor") -> str:
     from service.admin.models import Role
     from service.admin.seed import read_seed
     from service.db import create_database, make_engine
-    from tests.conftest import alembic_config
+    from tests.toolkit.repository import alembic_config
 
     create_database(url)
     command.upgrade(alembic_config(url), "head")
@@ -366,11 +376,12 @@ def pgbouncer(database_url: str, pool_size: int = 2) -> Iterator[Pooler]:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     pooler = Pooler(port, process, folder)
     try:
-        wait_until(
-            lambda: socket.create_connection(("127.0.0.1", port), timeout=1).close() is None,
-            15,
-            "pgbouncer to listen",
-        )
+
+        def listening() -> bool:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+
+        wait_until(listening, 15, "pgbouncer to listen")
         yield pooler
     finally:
         process.send_signal(signal.SIGTERM)  # immediate shutdown: its clients are gone

@@ -15,9 +15,9 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
 
 from tests.helpers import assert_problem
+from tests.toolkit.clients import Client
 
 SOURCE = "article-back-pain-after-stretching"
 FAQ = {
@@ -249,8 +249,8 @@ CATALOGUE: dict[str, Bad] = {
 @pytest.mark.parametrize("case", CATALOGUE.values(), ids=CATALOGUE.keys())
 def test_bad_input_gets_a_clear_problem_and_changes_nothing(
     case: Bad,
-    client: FlaskClient,
-    admin: FlaskClient,
+    client: Client,
+    admin: Client,
     snapshot: Callable[[], dict[str, Any]],
 ) -> None:
     before = snapshot()
@@ -276,7 +276,7 @@ def test_bad_input_gets_a_clear_problem_and_changes_nothing(
     ],
 )
 def test_sql_in_search_text_is_only_text(
-    url: str, admin: FlaskClient, snapshot: Callable[[], dict[str, Any]]
+    url: str, admin: Client, snapshot: Callable[[], dict[str, Any]]
 ) -> None:
     """`q` and `tag` are free text: injection attempts find nothing and change nothing."""
     before = snapshot()
@@ -286,9 +286,7 @@ def test_sql_in_search_text_is_only_text(
     assert snapshot() == before
 
 
-def test_the_snapshot_sees_a_write(
-    admin: FlaskClient, snapshot: Callable[[], dict[str, Any]]
-) -> None:
+def test_the_snapshot_sees_a_write(admin: Client, snapshot: Callable[[], dict[str, Any]]) -> None:
     """The check the catalogue relies on: an accepted write does change the snapshot."""
     before = snapshot()
     assert admin.post("/v1/admin/faqs", data=faq(), content_type=JSON).status_code == 201
@@ -305,7 +303,7 @@ def _flags(schema: Any) -> list[str]:
 
 @pytest.mark.parametrize("value", [0, 1, "true", "yes", None])
 def test_a_flag_in_a_body_must_be_a_json_boolean(
-    editor: FlaskClient, seed_bundle: dict[str, Any], value: Any
+    editor: Client, seed_bundle: dict[str, Any], value: Any
 ) -> None:
     """Every yes/no field of every collection: 0, 1 or a string is a 422, nothing written."""
     from service.catalogue import COLLECTIONS

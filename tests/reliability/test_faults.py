@@ -6,31 +6,21 @@ PostgreSQL that is restarted is a private cluster the test creates (never the sh
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from flask import Flask
 
-from service import create_app, db
-from service.admin import keys
-from service.admin.audit import SYSTEM
-from service.admin.bundle import import_bundle
-from service.admin.models import AuditEntry, Role
-from service.config import Settings
+from service import db
+from service.admin.models import AuditEntry
 from service.db import make_engine
 from service.faqs.models import Faq
-from tests.admin.conftest import client_with
-from tests.conftest import alembic_config
 from tests.reliability.servers import (
     cpu_ticks,
     gunicorn,
@@ -38,6 +28,9 @@ from tests.reliability.servers import (
     private_postgres,
     wait_until,
 )
+from tests.toolkit.clients import client_with
+from tests.toolkit.database import MakeDatabaseUrl
+from tests.toolkit.live import LiveAdmin
 
 PROBLEM = "application/problem+json"
 SOURCE = "article-back-pain-after-stretching"
@@ -205,7 +198,9 @@ def _busiest(pids: set[int], interval: float = 0.3) -> int:
     return max(pids, key=lambda pid: cpu_ticks(pid) - before[pid])
 
 
-def test_killing_a_worker_mid_request_leaves_the_others_serving(make_database_url: Any) -> None:
+def test_killing_a_worker_mid_request_leaves_the_others_serving(
+    make_database_url: MakeDatabaseUrl,
+) -> None:
     url = make_database_url()
     secret = prepare_database(url)
     bundle = {"faqs": [faq(f"killed-{n}") for n in range(4000)]}
@@ -274,7 +269,7 @@ def test_killing_a_worker_mid_request_leaves_the_others_serving(make_database_ur
 
 
 def test_a_job_whose_worker_is_killed_is_finished_exactly_once_by_another(
-    make_database_url: Any,
+    make_database_url: MakeDatabaseUrl,
 ) -> None:
     url = make_database_url()
     secret = prepare_database(url)
@@ -335,28 +330,8 @@ def test_a_job_whose_worker_is_killed_is_finished_exactly_once_by_another(
     assert time.monotonic() - killed_at > 2
 
 
-@pytest.fixture
-def live(
-    app: Flask, make_database_url: Any, seed_bundle: dict[str, Any]
-) -> Iterator[tuple[Flask, str]]:
-    """An app on a database of its own whose requests really commit, and an editor key."""
-    url = make_database_url()
-    command.upgrade(alembic_config(url), "head")
-    settings: Settings = app.config["SETTINGS"]
-    live = create_app(dataclasses.replace(settings, database_url=url))
-    with live.app_context():
-        session = db.session()
-        import_bundle(session, {"sources": seed_bundle["sources"], "faqs": seed_bundle["faqs"]})
-        _key, secret = keys.create_key(session, name="editors", role=Role.EDITOR, actor=SYSTEM)
-        session.commit()
-    try:
-        yield live, secret
-    finally:
-        live.extensions["db"].engine.dispose()
-
-
-def test_many_editors_at_once_lose_no_update(live: tuple[Flask, str]) -> None:
-    app, secret = live
+def test_many_editors_at_once_lose_no_update(live_admin: LiveAdmin) -> None:
+    app, secret = live_admin.app, live_admin.editor_key
     slugs = ["how-to-stretch-safely", "hydration-flexibility-and-back-pain"]
     editors, rounds = 8, 4
     start = threading.Barrier(editors)

@@ -11,19 +11,20 @@ runs many more examples against gunicorn.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from service.admin.models import ApiKey, Role
+from service.admin.models import Role
 from tests.reliability import fuzz_hooks
 from tests.reliability.conftest import FIGURES
+from tests.toolkit.clients import NewKey
 
 ROOT = Path(__file__).resolve().parents[2]
 # Per operation; schemathesis' coverage phase adds its own deterministic boundary cases.
@@ -37,7 +38,7 @@ _operations: set[str] = set()
 
 
 @pytest.fixture
-def fuzz_key(new_key: Callable[..., tuple[ApiKey, str]], monkeypatch: pytest.MonkeyPatch) -> str:
+def fuzz_key(new_key: NewKey, monkeypatch: pytest.MonkeyPatch) -> str:
     key, secret = new_key(Role.ADMIN, "fuzzer")
     monkeypatch.setenv(fuzz_hooks.OWN_KEY_ENV, str(key.id))
     return secret
@@ -47,7 +48,7 @@ def fuzz_key(new_key: Callable[..., tuple[ApiKey, str]], monkeypatch: pytest.Mon
 # The fixtures (one transaction, one key) are meant to be shared by an operation's examples.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 def test_operation_conforms_to_the_spec(
-    case: Any, app: Flask, connection: Any, fuzz_key: str
+    case: Any, app: Flask, connection: sa.Connection, fuzz_key: str
 ) -> None:
     with _counted:
         _operations.add(case.operation.label)

@@ -7,16 +7,16 @@ from http import HTTPStatus
 
 import pytest
 import yaml
-from flask.testing import FlaskClient
 
-from tests.conftest import ROOT, SEED
 from tests.helpers import assert_problem
+from tests.toolkit.clients import Client
+from tests.toolkit.repository import ROOT, SEED
 
 FAQ = "/v1/admin/faqs/how-to-stretch-safely"
 
 
 @pytest.mark.parametrize("header", ['""', 'W/"+z:a/c87nJ_B}", ""', '"", "", "=lOq"', "W/"])
-def test_odd_if_none_match_on_an_admin_item_is_no_match(editor: FlaskClient, header: str) -> None:
+def test_odd_if_none_match_on_an_admin_item_is_no_match(editor: Client, header: str) -> None:
     # Found by `make fuzz`: an empty quoted ETag parsed as None and crashed the comparison (500).
     response = editor.get(FAQ, headers={"If-None-Match": header})
     assert response.status_code == HTTPStatus.OK
@@ -24,14 +24,14 @@ def test_odd_if_none_match_on_an_admin_item_is_no_match(editor: FlaskClient, hea
 
 
 @pytest.mark.parametrize("header", ['""', '"", "nope"', ",", "not-quoted"])
-def test_if_match_naming_no_valid_etag_is_412(editor: FlaskClient, header: str) -> None:
+def test_if_match_naming_no_valid_etag_is_412(editor: Client, header: str) -> None:
     # Found by the suite's fuzzing: "," was taken for a missing If-Match (428).
     response = editor.patch(FAQ, json={"answer": "x"}, headers={"If-Match": header})
     assert_problem(response, HTTPStatus.PRECONDITION_FAILED, "GET it again")
 
 
 @pytest.mark.parametrize("header", ["", "   "])
-def test_empty_if_match_is_428(editor: FlaskClient, header: str) -> None:
+def test_empty_if_match_is_428(editor: Client, header: str) -> None:
     response = editor.patch(FAQ, json={"answer": "x"}, headers={"If-Match": header})
     assert_problem(response, HTTPStatus.PRECONDITION_REQUIRED, "If-Match")
 
@@ -50,20 +50,18 @@ def test_the_spec_says_if_match_is_not_empty() -> None:
         ("/v1/faqs/no-such-question", HTTPStatus.NOT_FOUND),
     ],
 )
-def test_if_none_match_star_does_not_hide_an_error(
-    client: FlaskClient, url: str, status: int
-) -> None:
+def test_if_none_match_star_does_not_hide_an_error(client: Client, url: str, status: int) -> None:
     # Found by the suite's fuzzing: `*` answered 304 before the query or slug was checked.
     assert_problem(client.get(url, headers={"If-None-Match": "*"}), status)
 
 
-def test_if_none_match_star_is_304_for_a_known_answer(client: FlaskClient) -> None:
+def test_if_none_match_star_is_304_for_a_known_answer(client: Client) -> None:
     assert client.get("/v1/faqs").status_code == HTTPStatus.OK
     assert client.get("/v1/faqs", headers={"If-None-Match": "*"}).status_code == 304
 
 
 @pytest.mark.parametrize("path", ["/v1/admin/keys/5243704775714", "/v1/admin/keys/0"])
-def test_key_ids_beyond_the_column_are_404(admin: FlaskClient, path: str) -> None:
+def test_key_ids_beyond_the_column_are_404(admin: Client, path: str) -> None:
     # Found by the suite's fuzzing on PostgreSQL: a bigint id reached an integer column (500).
     assert_problem(admin.get(path), HTTPStatus.NOT_FOUND)
     assert_problem(admin.post(path + "/revoke"), HTTPStatus.NOT_FOUND)
@@ -73,9 +71,7 @@ def test_key_ids_beyond_the_column_are_404(admin: FlaskClient, path: str) -> Non
     ("path", "body"),
     [("/v1/recommendations", None), ("/v1/admin/keys", None)],
 )
-def test_an_operation_that_reads_a_body_refuses_none(
-    admin: FlaskClient, path: str, body: None
-) -> None:
+def test_an_operation_that_reads_a_body_refuses_none(admin: Client, path: str, body: None) -> None:
     # Found by the suite's fuzzing: a POST without a body was taken for `{}`.
     assert_problem(admin.post(path), HTTPStatus.BAD_REQUEST, "needs one")
 

@@ -19,10 +19,12 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from service.admin.models import Role
 from tests.reliability.conftest import FIGURES
+from tests.toolkit.clients import NewKey
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "backcare_client"
@@ -134,6 +136,7 @@ def test_the_spec_generates_a_client_for_every_operation(generated: ModuleType) 
         for operation in path.values()
         if isinstance(operation, dict) and "operationId" in operation
     }
+    assert generated.__file__ is not None
     modules = {p.stem for p in Path(generated.__file__).parent.glob("api/*/*.py")}
     # The generator names each module after its operation id in snake case.
     assert {operation_id.replace("-", "_") for operation_id in spec_ids} <= modules
@@ -141,7 +144,7 @@ def test_the_spec_generates_a_client_for_every_operation(generated: ModuleType) 
 
 
 def test_front_end_lists_filters_and_reads_with_the_generated_client(
-    generated: ModuleType, app: Flask, connection: Any
+    generated: ModuleType, app: Flask, connection: sa.Connection
 ) -> None:
     client = _client(generated, app)
     listing = _api(generated, "stretches", "list_stretches")
@@ -187,7 +190,7 @@ def test_front_end_lists_filters_and_reads_with_the_generated_client(
 
 
 def test_front_end_asks_for_a_recommendation_with_the_generated_client(
-    generated: ModuleType, app: Flask, connection: Any
+    generated: ModuleType, app: Flask, connection: sa.Connection
 ) -> None:
     client = _client(generated, app)
     symptoms = _api(generated, "symptoms", "list_symptoms").sync(client=client, page_size=100)
@@ -222,7 +225,7 @@ def test_front_end_asks_for_a_recommendation_with_the_generated_client(
 
 
 def test_editor_imports_a_bundle_with_the_generated_client(
-    generated: ModuleType, app: Flask, new_key: Any
+    generated: ModuleType, app: Flask, new_key: NewKey
 ) -> None:
     _key, secret = new_key(Role.EDITOR, "generated client")
     editor = _client(generated, app, token=secret)

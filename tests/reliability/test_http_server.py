@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from tests.reliability.servers import Server, gunicorn, prepare_database
+from tests.toolkit.database import MakeDatabaseUrl
 
 PROBLEM = "application/problem+json"
 
@@ -66,7 +67,7 @@ def assert_problem(answer: tuple[int, dict[str, str], bytes], status: int) -> di
 
 
 @pytest.fixture(scope="module")
-def secret_and_url(make_database_url: Any) -> tuple[str, str]:
+def secret_and_url(make_database_url: MakeDatabaseUrl) -> tuple[str, str]:
     url = make_database_url()
     return prepare_database(url), url
 

@@ -7,8 +7,6 @@ filled in before each step down and each step up.
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -21,7 +19,8 @@ from service.admin.models import Role
 from service.admin.seed import read_seed
 from service.catalogue import BY_NAME
 from service.db import make_engine
-from tests.conftest import SEED, alembic_config
+from tests.toolkit.database import MakeDatabaseUrl
+from tests.toolkit.repository import SEED, alembic_config
 
 
 def _write(url: str, number: int) -> dict[str, int]:
@@ -59,7 +58,7 @@ def _counts(engine: sa.Engine) -> dict[str, int]:
         }
 
 
-def test_every_migration_goes_down_and_up_with_data(make_database_url: Any) -> None:
+def test_every_migration_goes_down_and_up_with_data(make_database_url: MakeDatabaseUrl) -> None:
     url = make_database_url()
     config = alembic_config(url)
     revisions = [

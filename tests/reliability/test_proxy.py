@@ -19,14 +19,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.reliability.servers import gunicorn, nginx, prepare_database
+from tests.reliability.servers import Server, gunicorn, nginx, prepare_database
+from tests.toolkit.database import MakeDatabaseUrl
 
 SLOW_CLIENTS = 4  # twice the workers
 HEADERS = b"GET /v1/faqs HTTP/1.1\r\nHost: x\r\nUser-Agent: " + b"s" * 200 + b"\r\n\r\n"
 
 
 @pytest.fixture(scope="module")
-def database_url(make_database_url: Any) -> str:
+def database_url(make_database_url: MakeDatabaseUrl) -> str:
     url: str = make_database_url()
     prepare_database(url)
     return url
@@ -116,7 +117,7 @@ def client_from(address: str) -> httpx.Client:
     return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=10)
 
 
-def logged_requests(app: Any) -> list[dict[str, Any]]:
+def logged_requests(app: Server) -> list[dict[str, Any]]:
     lines = []
     for line in app.log.read_text(encoding="utf-8").splitlines():
         if line.startswith("{") and '"message": "request"' in line:

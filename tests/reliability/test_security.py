@@ -19,15 +19,15 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from service.admin import items, keys
 from service.admin.models import ApiKey, Role
 from service.admin.writes import CONFLICT_DETAIL
 from service.observability import JsonFormatter
-from tests.admin.conftest import client_with
 from tests.helpers import assert_problem
+from tests.toolkit.clients import Client, NewKey, client_with
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = "article-back-pain-after-stretching"
@@ -40,7 +40,7 @@ def _everything_logged(records: list[logging.LogRecord]) -> str:
 
 
 def test_a_key_never_appears_in_logs_sql_or_later_answers(
-    admin: FlaskClient, app: Flask, caplog: pytest.LogCaptureFixture
+    admin: Client, app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
     sent: list[str] = []
 
@@ -87,7 +87,7 @@ def test_a_key_never_appears_in_logs_sql_or_later_answers(
 
 
 def test_keys_are_compared_in_constant_time(
-    app: Flask, new_key: Callable[..., tuple[ApiKey, str]], monkeypatch: pytest.MonkeyPatch
+    app: Flask, new_key: NewKey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _key, secret = new_key(Role.EDITOR, "timed")
     compared: list[tuple[str, str]] = []
@@ -97,7 +97,7 @@ def test_keys_are_compared_in_constant_time(
         compared.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(keys.hmac, "compare_digest", spy)
+    monkeypatch.setattr(hmac, "compare_digest", spy)
     assert client_with(app, secret).get("/v1/admin/faqs").status_code == 200
     wrong = secret[:-4] + ("AAAA" if not secret.endswith("AAAA") else "BBBB")
     assert client_with(app, wrong).get("/v1/admin/faqs").status_code == 401
@@ -113,7 +113,7 @@ OWNED = ["id", "created_at", "updated_at", "version", "etag", "updated_by", "cre
 
 @pytest.mark.parametrize("name", OWNED)
 def test_clients_cannot_set_owned_fields(
-    name: str, editor: FlaskClient, snapshot: Callable[[], dict[str, Any]]
+    name: str, editor: Client, snapshot: Callable[[], dict[str, Any]]
 ) -> None:
     before = snapshot()
     value: Any = 7 if name in ("id", "version", "key_id") else "2001-01-01T00:00:00Z"
@@ -148,7 +148,7 @@ def test_clients_cannot_set_owned_fields(
     "name", ["id", "key", "key_hash", "prefix", "created_at", "revoked_at", "last_used_at"]
 )
 def test_clients_cannot_set_key_fields(
-    name: str, admin: FlaskClient, snapshot: Callable[[], dict[str, Any]]
+    name: str, admin: Client, snapshot: Callable[[], dict[str, Any]]
 ) -> None:
     before = snapshot()
     value: Any = 1 if name == "id" else "bck_chosen-by-me"
@@ -187,7 +187,7 @@ LEAKS = re.compile(
 def test_database_and_code_errors_tell_nothing_of_the_inside(
     error: Exception,
     status: int,
-    editor: FlaskClient,
+    editor: Client,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def fail(*_args: Any, **_kwargs: Any) -> Any:
@@ -208,7 +208,7 @@ def test_database_and_code_errors_tell_nothing_of_the_inside(
     )
 
 
-def _responses(client: FlaskClient, editor: FlaskClient) -> dict[str, Any]:
+def _responses(client: Client, editor: Client) -> dict[str, Any]:
     ok = client.get("/v1/faqs")
     return {
         "200": ok,
@@ -241,9 +241,7 @@ def _responses(client: FlaskClient, editor: FlaskClient) -> dict[str, Any]:
     }
 
 
-def test_every_kind_of_answer_carries_the_security_headers(
-    client: FlaskClient, editor: FlaskClient
-) -> None:
+def test_every_kind_of_answer_carries_the_security_headers(client: Client, editor: Client) -> None:
     for name, response in _responses(client, editor).items():
         code = name.removeprefix("admin ")
         expected = int(code) if code.isdigit() else response.status_code
@@ -305,7 +303,7 @@ def test_every_declared_dependency_is_pinned() -> None:
     assert "-c constraints.txt" in makefile
 
 
-def test_no_query_reads_a_key_by_its_secret(session: Any) -> None:
+def test_no_query_reads_a_key_by_its_secret(session: Session) -> None:
     """Keys are found by their public prefix and compared by hash: the secret is never SQL."""
     statement = str(sa.select(ApiKey).where(ApiKey.prefix == "bck_12345678"))
     assert "key_hash" in statement  # the column is selected, to be compared in Python

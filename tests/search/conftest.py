@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from http import HTTPStatus
 from typing import Any
 
+from tests.toolkit.clients import Client
+
 REVIEW = {
     "last_reviewed": str(date.today() - timedelta(days=1)),
     "next_review": str(date.today() + timedelta(days=364)),
@@ -13,7 +15,7 @@ REVIEW = {
 }
 
 
-def search(client: Any, q: str, **params: Any) -> dict[str, Any]:
+def search(client: Client, q: str, **params: Any) -> dict[str, Any]:
     response = client.get("/v1/search", query_string={"q": q, **params})
     assert response.status_code == HTTPStatus.OK, response.get_data(as_text=True)
     body: dict[str, Any] = response.json
@@ -38,12 +40,12 @@ def faq(slug: str, question: str, answer: str, *points: str, **fields: Any) -> d
     }
 
 
-def create(editor: Any, collection: str, item: dict[str, Any]) -> None:
+def create(editor: Client, collection: str, item: dict[str, Any]) -> None:
     response = editor.post(f"/v1/admin/{collection}", json=item)
     assert response.status_code == HTTPStatus.CREATED, response.get_data(as_text=True)
 
 
-def etag_of(editor: Any, collection: str, slug: str) -> str:
+def etag_of(editor: Client, collection: str, slug: str) -> str:
     response = editor.get(f"/v1/admin/{collection}/{slug}")
     assert response.status_code == HTTPStatus.OK, response.get_data(as_text=True)
     return str(response.headers["ETag"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -13,10 +12,11 @@ from service.causes.models import Cause
 from service.stretches.models import Stretch
 from tests.helpers import assert_problem
 from tests.search.conftest import create, faq, search, slugs
+from tests.toolkit.clients import Client
 
 
 @pytest.fixture
-def tiers(editor: Any) -> None:
+def tiers(editor: Client) -> None:
     """The same rare word in an FAQ's question (name), answer (summary) and a point (body)."""
     create(editor, "faqs", faq("in-body", "Is this one?", "No.", "Mind the platypus here."))
     create(editor, "faqs", faq("in-summary", "Is this one too?", "A platypus answer."))
@@ -24,7 +24,7 @@ def tiers(editor: Any) -> None:
 
 
 @pytest.mark.usefixtures("tiers")
-def test_name_beats_summary_beats_body(client: Any) -> None:
+def test_name_beats_summary_beats_body(client: Client) -> None:
     body = search(client, "platypus")
     assert slugs(body) == ["faqs/in-name", "faqs/in-summary", "faqs/in-body"]
     scores = [hit["score"] for hit in body["items"]]
@@ -33,7 +33,7 @@ def test_name_beats_summary_beats_body(client: Any) -> None:
 
 
 @pytest.mark.usefixtures("tiers")
-def test_each_hit_says_what_it_is_with_a_highlighted_snippet(client: Any) -> None:
+def test_each_hit_says_what_it_is_with_a_highlighted_snippet(client: Client) -> None:
     hit = search(client, "platypus")["items"][1]
     assert hit["collection"] == "faqs" and hit["slug"] == "in-summary"
     assert hit["name"] == "Is this one too?"
@@ -41,7 +41,7 @@ def test_each_hit_says_what_it_is_with_a_highlighted_snippet(client: Any) -> Non
     assert hit["language"] == "en" and hit["score"] > 0
 
 
-def test_more_of_the_words_ranks_higher(client: Any) -> None:
+def test_more_of_the_words_ranks_higher(client: Client) -> None:
     body = search(client, "piriformis stretch")
     assert slugs(body)[0] == "stretches/piriformis-stretch"
     assert body["items"][0]["score"] > body["items"][1]["score"]
@@ -61,18 +61,18 @@ def test_more_of_the_words_ranks_higher(client: Any) -> None:
         ("glute bridges", "exercises/glute-bridge"),  # a plural
     ],
 )
-def test_forgiving(client: Any, typed: str, first: str) -> None:
+def test_forgiving(client: Client, typed: str, first: str) -> None:
     assert slugs(search(client, typed))[:1] == [first]
 
 
-def test_a_typo_says_what_was_searched_instead(client: Any) -> None:
+def test_a_typo_says_what_was_searched_instead(client: Client) -> None:
     body = search(client, "streching routine ")
     assert body["corrected"] == "stretching routine"
     assert body["total"] > 0
     assert search(client, "stretching routine")["corrected"] is None
 
 
-def test_plural_and_singular_find_the_same(client: Any) -> None:
+def test_plural_and_singular_find_the_same(client: Client) -> None:
     plural, singular = (
         search(client, "stretches ", page_size=100),
         search(client, "stretch ", page_size=100),
@@ -82,17 +82,17 @@ def test_plural_and_singular_find_the_same(client: Any) -> None:
     assert "<mark>stretch</mark>" in " ".join(h["snippet"] for h in plural["items"]).lower()
 
 
-def test_the_last_word_is_completed_only_while_typing(client: Any) -> None:
+def test_the_last_word_is_completed_only_while_typing(client: Client) -> None:
     assert slugs(search(client, "bir"))[:1] == ["exercises/bird-dog"]
     assert search(client, "bir ")["total"] == 0
 
 
-def test_a_query_of_stop_words_finds_nothing_and_is_no_error(client: Any) -> None:
+def test_a_query_of_stop_words_finds_nothing_and_is_no_error(client: Client) -> None:
     body = search(client, "how to the")
     assert body["items"] == [] and body["total"] == 0 and body["pages"] == 1
 
 
-def test_accents_in_the_content_do_not_matter(session: Session, client: Any) -> None:
+def test_accents_in_the_content_do_not_matter(session: Session, client: Client) -> None:
     cause = session.scalar(sa.select(Cause).where(Cause.slug == "herniated-disc"))
     assert cause is not None
     cause.translations = {"es": {"name": "Hernia de disco lumbar", "summary": "Un disco déplacé."}}
@@ -110,7 +110,7 @@ def spanish(session: Session) -> None:
 
 
 @pytest.mark.usefixtures("spanish")
-def test_lang_searches_the_translation_and_falls_back_to_english(client: Any) -> None:
+def test_lang_searches_the_translation_and_falls_back_to_english(client: Client) -> None:
     response = client.get("/v1/search", query_string={"q": "flexiones sentado", "lang": "es"})
     body = response.json
     assert slugs(body)[:1] == ["stretches/seated-forward-bend"]
@@ -130,7 +130,7 @@ def test_lang_searches_the_translation_and_falls_back_to_english(client: Any) ->
 
 
 @pytest.mark.usefixtures("spanish")
-def test_accept_language_picks_the_language_too(client: Any) -> None:
+def test_accept_language_picks_the_language_too(client: Client) -> None:
     response = client.get(
         "/v1/search", query_string={"q": "sentado"}, headers={"Accept-Language": "es-ES,en;q=0.5"}
     )
@@ -139,7 +139,7 @@ def test_accept_language_picks_the_language_too(client: Any) -> None:
     assert "Accept-Language" in response.headers["Vary"]
 
 
-def test_collection_filter_is_repeatable_and_facets_count_every_collection(client: Any) -> None:
+def test_collection_filter_is_repeatable_and_facets_count_every_collection(client: Client) -> None:
     everything = search(client, "pain", page_size=100)
     facets = everything["facets"]
     assert sum(facets.values()) == everything["total"] > 0
@@ -153,7 +153,7 @@ def test_collection_filter_is_repeatable_and_facets_count_every_collection(clien
     assert both["facets"] == facets
 
 
-def test_pages_cover_every_hit_once_in_order(client: Any) -> None:
+def test_pages_cover_every_hit_once_in_order(client: Client) -> None:
     whole = search(client, "back", page_size=100)
     assert whole["total"] > 10
     seen: list[str] = []
@@ -165,7 +165,7 @@ def test_pages_cover_every_hit_once_in_order(client: Any) -> None:
     assert search(client, "back", page=500)["items"] == []
 
 
-def test_snippets_are_escaped(editor: Any, client: Any) -> None:
+def test_snippets_are_escaped(editor: Client, client: Client) -> None:
     create(editor, "faqs", faq("escaped", "Tags?", "A <b>narwhal</b> & <script>x</script>"))
     snippet = search(client, "narwhal")["items"][0]["snippet"]
     assert (
@@ -173,7 +173,7 @@ def test_snippets_are_escaped(editor: Any, client: Any) -> None:
     )
 
 
-def test_etag_and_304_like_every_public_get(client: Any, editor: Any) -> None:
+def test_etag_and_304_like_every_public_get(client: Client, editor: Client) -> None:
     first = client.get("/v1/search?q=plank")
     etag = first.headers["ETag"]
     assert first.headers["Cache-Control"].startswith("public")
@@ -199,7 +199,7 @@ def test_etag_and_304_like_every_public_get(client: Any, editor: Any) -> None:
         ("q=back&sort=name", "query.sort"),
     ],
 )
-def test_bad_queries_are_422_problems(client: Any, query: str, field: str) -> None:
+def test_bad_queries_are_422_problems(client: Client, query: str, field: str) -> None:
     body = assert_problem(client.get(f"/v1/search?{query}"), 422)
     assert any(key.startswith(field) for key in body["errors"]), body["errors"]
 
@@ -207,6 +207,6 @@ def test_bad_queries_are_422_problems(client: Any, query: str, field: str) -> No
 @pytest.mark.parametrize(
     "q", ["' OR 1=1 --", '"unbalanced', "NEAR(a b)", "a:* & !b", "{name_terms}: x", "%_\\", "🦘"]
 )
-def test_query_syntax_of_either_database_is_just_text(client: Any, q: str) -> None:
+def test_query_syntax_of_either_database_is_just_text(client: Client, q: str) -> None:
     body = search(client, q)
     assert body["total"] >= 0

@@ -15,7 +15,8 @@ from service.admin.seed import read_seed
 from service.db import make_engine
 from service.search import text
 from service.search.models import SearchDocument
-from tests.conftest import SEED, alembic_config
+from tests.toolkit.database import MakeDatabaseUrl
+from tests.toolkit.repository import SEED, alembic_config
 
 
 def _seed_words() -> list[str]:
@@ -65,7 +66,8 @@ def _documents(url: str) -> int:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            return int(connection.scalar(sa.select(sa.func.count()).select_from(SearchDocument)))
+            count = connection.scalar(sa.select(sa.func.count()).select_from(SearchDocument))
+            return int(count or 0)
     finally:
         engine.dispose()
 
@@ -81,7 +83,7 @@ def _index(url: str) -> list[tuple[Any, ...]]:
 
 
 def test_upgrading_a_database_with_content_fills_the_index(
-    make_database_url: Any, backend: str
+    make_database_url: MakeDatabaseUrl, backend: str
 ) -> None:
     """Content written before the index existed is indexed by the migration itself."""
     url = make_database_url()

@@ -17,21 +17,22 @@ from service.search.index import rebuild
 from service.search.models import SearchDocument, SearchTerm
 from service.stretches.models import Stretch
 from tests.search.conftest import create, etag_of, faq, search, slugs
+from tests.toolkit.clients import Client
 
 
-def test_a_published_item_is_found_as_soon_as_it_is_created(editor: Any, client: Any) -> None:
+def test_a_published_item_is_found_as_soon_as_it_is_created(editor: Client, client: Client) -> None:
     create(editor, "faqs", faq("quokka-faq", "Can a quokka hurt my back?", "Rarely."))
     assert slugs(search(client, "quokka")) == ["faqs/quokka-faq"]
 
 
-def test_a_draft_is_never_found(editor: Any, client: Any) -> None:
+def test_a_draft_is_never_found(editor: Client, client: Client) -> None:
     create(editor, "faqs", faq("quokka-draft", "Quokka questions", "Soon.", status="draft"))
     body = search(client, "quokka")
     assert body["items"] == [] and body["total"] == 0
     assert body["facets"]["faqs"] == 0
 
 
-def test_publishing_finds_it_and_unpublishing_hides_it(editor: Any, client: Any) -> None:
+def test_publishing_finds_it_and_unpublishing_hides_it(editor: Client, client: Client) -> None:
     create(editor, "faqs", faq("quokka-later", "Quokka questions", "Soon.", status="draft"))
     assert editor.post("/v1/admin/faqs/quokka-later/publish").status_code == HTTPStatus.OK
     assert slugs(search(client, "quokka")) == ["faqs/quokka-later"]
@@ -39,7 +40,7 @@ def test_publishing_finds_it_and_unpublishing_hides_it(editor: Any, client: Any)
     assert search(client, "quokka")["total"] == 0
 
 
-def test_a_deleted_item_is_gone(editor: Any, client: Any) -> None:
+def test_a_deleted_item_is_gone(editor: Client, client: Client) -> None:
     create(editor, "faqs", faq("quokka-gone", "Quokka questions", "Gone soon."))
     assert search(client, "quokka")["total"] == 1
     etag = etag_of(editor, "faqs", "quokka-gone")
@@ -48,7 +49,7 @@ def test_a_deleted_item_is_gone(editor: Any, client: Any) -> None:
     assert search(client, "quokka")["total"] == 0
 
 
-def test_an_edit_is_searched_at_once(editor: Any, client: Any) -> None:
+def test_an_edit_is_searched_at_once(editor: Client, client: Client) -> None:
     etag = etag_of(editor, "stretches", "piriformis-stretch")
     response = editor.patch(
         "/v1/admin/stretches/piriformis-stretch",
@@ -64,7 +65,7 @@ def test_an_edit_is_searched_at_once(editor: Any, client: Any) -> None:
     assert all("name" not in h["matched"] for h in piriformis if h["slug"] == "piriformis-stretch")
 
 
-def test_an_import_is_indexed_in_its_own_transaction(app: Flask, connection: Any) -> None:
+def test_an_import_is_indexed_in_its_own_transaction(app: Flask, connection: sa.Connection) -> None:
     bundle = {"faqs": [faq("quokka-import", "Quokka imports", "In one go.")]}
     with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
         import_bundle(session, bundle)
@@ -87,7 +88,7 @@ def test_an_import_is_indexed_in_its_own_transaction(app: Flask, connection: Any
 
 
 def test_a_pruning_import_takes_the_pruned_items_out(
-    session: Session, client: Any, seed_bundle: dict[str, Any]
+    session: Session, client: Client, seed_bundle: dict[str, Any]
 ) -> None:
     faqs = [f for f in seed_bundle["faqs"] if f["slug"] != "hydration-flexibility-and-back-pain"]
     import_bundle(session, {"faqs": faqs, "prune": True})
@@ -96,7 +97,7 @@ def test_a_pruning_import_takes_the_pruned_items_out(
     assert search(client, "hydration")["facets"]["faqs"] == 0
 
 
-def test_a_plain_session_write_is_indexed(session: Session, client: Any) -> None:
+def test_a_plain_session_write_is_indexed(session: Session, client: Client) -> None:
     """A script or background job that changes rows directly keeps the index right too."""
     stretch = session.scalar(sa.select(Stretch).where(Stretch.slug == "childs-pose"))
     assert stretch is not None
@@ -115,7 +116,7 @@ def _index(session: Session) -> list[tuple[Any, ...]]:
 
 
 def test_the_index_after_many_writes_is_the_one_a_rebuild_makes(
-    editor: Any, session: Session
+    editor: Client, session: Session
 ) -> None:
     create(editor, "faqs", faq("quokka-one", "Quokka one", "First.", "A point."))
     create(editor, "faqs", faq("quokka-two", "Quokka two", "Second.", status="draft"))

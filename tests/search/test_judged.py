@@ -8,11 +8,10 @@ must stay above the thresholds; the figures are printed for the record (`pytest 
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.search.conftest import search, slugs
+from tests.toolkit.clients import Client
 
 JUDGED: list[tuple[str, str]] = [
     # Names, with and without typos, while typing, in other word forms.
@@ -72,7 +71,7 @@ MIN_PRECISION_AT_1 = 0.9
 MIN_PRECISION_AT_3 = 0.95
 
 
-def test_the_table_is_large_and_names_real_items(client: Any) -> None:
+def test_the_table_is_large_and_names_real_items(client: Client) -> None:
     assert len(JUDGED) >= 30
     assert len({q for q, _ in JUDGED}) == len(JUDGED)
     for _query, expected in JUDGED:
@@ -80,7 +79,7 @@ def test_the_table_is_large_and_names_real_items(client: Any) -> None:
         assert client.get(f"/v1/{collection}/{slug}").status_code == 200, expected
 
 
-def test_precision_at_1_and_3(client: Any, backend: str) -> None:
+def test_precision_at_1_and_3(client: Client, backend: str) -> None:
     ranks: dict[str, int | None] = {}
     for query, expected in JUDGED:
         found = slugs(search(client, query, page_size=3))
@@ -95,7 +94,7 @@ def test_precision_at_1_and_3(client: Any, backend: str) -> None:
 
 @pytest.mark.parametrize("query, expected", JUDGED[:3])
 def test_judged_queries_are_answered_with_published_items_only(
-    client: Any, query: str, expected: str
+    client: Client, query: str, expected: str
 ) -> None:
     for hit in search(client, query)["items"]:
         assert client.get(f"/v1/{hit['collection']}/{hit['slug']}").status_code == 200

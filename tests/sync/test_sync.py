@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import random
 import threading
-from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
 import pytest
-from alembic import command
-from flask import Flask
 from sqlalchemy.orm import Session
 
-from service import create_app, db
+from service import db
 from service.admin.bundle import import_bundle
 from service.catalogue import COLLECTIONS
-from service.config import Settings
-from tests.conftest import alembic_config
 from tests.helpers import all_items, assert_problem
+from tests.toolkit.clients import Client, client_with
+from tests.toolkit.live import LiveAdmin
 
 PUBLIC = [c.name for c in COLLECTIONS if c.public is not None]
 
 
-def sync_all(client: Any, since: str | None = None, limit: int = 1000) -> dict[str, Any]:
+def sync_all(client: Client, since: str | None = None, limit: int = 1000) -> dict[str, Any]:
     """Follow has_more to the end; return everything received and the last cursor."""
     items: list[dict[str, Any]] = []
     deleted: list[dict[str, Any]] = []
@@ -47,7 +43,7 @@ def edit_faq(session: Session, seed: dict[str, Any], slug: str, **changes: Any) 
     session.commit()
 
 
-def test_first_sync_returns_every_published_item_as_its_detail(client: Any) -> None:
+def test_first_sync_returns_every_published_item_as_its_detail(client: Client) -> None:
     result = sync_all(client)
     expected = {(name, i["slug"]) for name in PUBLIC for i in all_items(client, name)}
     received = [(i["collection"], i["slug"]) for i in result["items"]]
@@ -58,7 +54,7 @@ def test_first_sync_returns_every_published_item_as_its_detail(client: Any) -> N
         assert item["data"] == detail
 
 
-def test_small_pages_cover_everything_once(client: Any) -> None:
+def test_small_pages_cover_everything_once(client: Client) -> None:
     whole = sync_all(client)
     paged = sync_all(client, limit=7)
     keys = [(i["collection"], i["slug"]) for i in paged["items"]]
@@ -69,7 +65,7 @@ def test_small_pages_cover_everything_once(client: Any) -> None:
 
 
 def test_after_a_sync_only_changes_come_back(
-    client: Any, session: Session, seed_bundle: dict[str, Any]
+    client: Client, session: Session, seed_bundle: dict[str, Any]
 ) -> None:
     cursor = sync_all(client)["cursor"]
     assert sync_all(client, cursor)["items"] == []
@@ -83,7 +79,7 @@ def test_after_a_sync_only_changes_come_back(
 
 
 def test_unpublished_and_deleted_items_come_back_as_deletions(
-    client: Any, session: Session, seed_bundle: dict[str, Any]
+    client: Client, session: Session, seed_bundle: dict[str, Any]
 ) -> None:
     cursor = sync_all(client)["cursor"]
     keep = [f for f in seed_bundle["faqs"] if f["slug"] != "hydration-flexibility-and-back-pain"]
@@ -109,7 +105,7 @@ def test_unpublished_and_deleted_items_come_back_as_deletions(
 
 
 def test_a_recreated_item_is_not_reported_deleted(
-    client: Any, session: Session, seed_bundle: dict[str, Any]
+    client: Client, session: Session, seed_bundle: dict[str, Any]
 ) -> None:
     cursor = sync_all(client)["cursor"]
     keep = [f for f in seed_bundle["faqs"] if f["slug"] != "how-to-stretch-safely"]
@@ -125,31 +121,15 @@ def test_a_recreated_item_is_not_reported_deleted(
 
 
 @pytest.mark.parametrize("query", ["since=yesterday", "since=1.2", "limit=0", "limit=5000", "x=1"])
-def test_bad_sync_arguments_are_422(client: Any, query: str) -> None:
+def test_bad_sync_arguments_are_422(client: Client, query: str) -> None:
     assert_problem(client.get(f"/v1/sync?{query}"), HTTPStatus.UNPROCESSABLE_ENTITY)
-
-
-@pytest.fixture
-def live(app: Flask, make_database_url: Any, seed_bundle: dict[str, Any]) -> Iterator[Flask]:
-    """An app on a database of its own whose writes really commit."""
-    url = make_database_url()
-    command.upgrade(alembic_config(url), "head")
-    settings: Settings = app.config["SETTINGS"]
-    live = create_app(dataclasses.replace(settings, database_url=url))
-    with live.app_context():
-        session = db.session()
-        import_bundle(session, {"sources": seed_bundle["sources"], "faqs": seed_bundle["faqs"]})
-        session.commit()
-    try:
-        yield live
-    finally:
-        live.extensions["db"].dispose()
 
 
 @pytest.mark.postgres_only
 def test_syncing_while_editors_write_never_misses_or_repeats_a_change(
-    live: Flask, seed_bundle: dict[str, Any]
+    live_admin: LiveAdmin, seed_bundle: dict[str, Any]
 ) -> None:
+    live = live_admin.app
     faqs = seed_bundle["faqs"]
     stop = threading.Event()
     errors: list[BaseException] = []
@@ -167,7 +147,7 @@ def test_syncing_while_editors_write_never_misses_or_repeats_a_change(
         except BaseException as error:  # pragma: no cover - reported below
             errors.append(error)
 
-    client = live.test_client()
+    client = client_with(live)
     received: list[tuple[int, str, str]] = []
     cursor: str | None = None
 

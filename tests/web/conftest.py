@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.reliability.servers import Server, gunicorn, prepare_database
+from tests.toolkit.database import MakeDatabaseUrl
 
 # Figures of the TypeScript check, printed at the end of the run.
 FIGURES: dict[str, Any] = {}
@@ -26,14 +27,14 @@ class Served:
 
 
 @pytest.fixture(scope="session")
-def served(make_database_url: Any) -> Iterator[Served]:
+def served(make_database_url: MakeDatabaseUrl) -> Iterator[Served]:
     url = make_database_url()
     secret = prepare_database(url, "editor")
     with gunicorn(url, workers=1) as server:
         yield Served(server, secret)
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if FIGURES:
         figures = ", ".join(f"{name} {value}" for name, value in FIGURES.items())
         terminalreporter.write_line(f"web client: {figures}")

@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from tests import system_parts
-from tests.conftest import ROOT
+from tests.toolkit.repository import ROOT
 from tests.web.conftest import FIGURES, Served
 
 WEB = ROOT / "web"
