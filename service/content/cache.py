@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -66,9 +67,30 @@ class LRU:
         return len(self._items)
 
 
-def make_etag(*parts: Any) -> str:
-    digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
-    return f'"{digest}"'
+def make_etag(version: int, *parts: Any) -> str:
+    """A strong ETag that starts with the content version it was made at.
+
+    The version is in the clear so that a client revalidating shows which version it has
+    seen, and an instance (or a lagging read replica) never answers it with an older one.
+    """
+    digest = hashlib.sha256("|".join(map(str, (version, *parts))).encode()).hexdigest()[:32]
+    return f'"{version}.{digest}"'
+
+
+_VERSIONED_ETAG = re.compile(r"^(\d{1,18})\.[0-9a-f]{32}$")
+
+
+def etag_versions(header: str | None) -> list[int]:
+    """The content versions of the service's ETags in an If-None-Match header."""
+    if not header:
+        return []
+    found = []
+    for candidate in header.split(","):
+        tag = candidate.strip().removeprefix("W/").strip('"').removesuffix("-gz")
+        match = _VERSIONED_ETAG.match(tag)
+        if match:
+            found.append(int(match.group(1)))
+    return found
 
 
 def etag_matches(header: str | None, etag: str) -> bool:
