@@ -323,13 +323,18 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     }
     # The service as production runs it: its JSON line per request at info, gunicorn's
     # access log as gunicorn.conf.py has it; the ceiling stays bare.
-    service_env = {**env, "LOG_LEVEL": "info", "LOG_FORMAT": "json"} if args.logging else env
+    production = {**env, "LOG_LEVEL": "info", "LOG_FORMAT": "json"}
+    service_env = production if args.logging else env
     results: dict[str, dict[str, list[float]]] = {}
     with (
         gunicorn("service:create_app()", service_env, args.logging) as service,
+        gunicorn("service:create_app()", production, True) as logged,
         gunicorn("bench.ceiling:app", env) as ceiling,
     ):
-        targets = endpoints(service, touch_recent(url))
+        targets = endpoints(service, touch_recent(url)) + logged_endpoints(logged)
+        if args.only:
+            wanted = [part.strip() for part in args.only.split(",")]
+            targets = [t for t in targets if any(part in t[0] for part in wanted)]
         for label, target, script in targets:
             urllib.request.urlopen(
                 urllib.request.Request(target, method="GET")
@@ -358,10 +363,25 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, dict[str, float]]:
     }
 
 
+def logged_endpoints(base: str) -> list[tuple[str, str, str | None]]:
+    """The list and 304 paths of an instance with its production logging (a line per request)."""
+    listing = base + "/v1/stretches?page_size=20"
+    with urllib.request.urlopen(listing) as response:
+        etag = response.headers["ETag"]
+    return [
+        (LOGGED_LIST, listing, None),
+        (LOGGED_304, listing, lua(headers={"If-None-Match": etag})),
+    ]
+
+
+LOGGED_LIST = "list page of 20, production logging"
+LOGGED_304 = "conditional GET -> 304, production logging"
 TARGETS = {
     "list page of 20": 0.5,
     "detail": 0.5,
     "conditional GET -> 304": 0.7,
+    LOGGED_LIST: 0.7,
+    LOGGED_304: 0.7,
     "search q": 0.25,
     "/v1/search, one query (cached)": 0.25,
     "POST /v1/recommendations": 0.3,
@@ -428,6 +448,12 @@ def main() -> None:
     )
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the endpoints whose label contains one of these comma-separated "
+        "words (e.g. 'production logging' for the logging rows)",
+    )
+    parser.add_argument(
         "--logging",
         action="store_true",
         help="run the service with its production logging (info, JSON lines, to a file)",
@@ -475,7 +501,8 @@ def main() -> None:
             "; the service with its production logging (one JSON line per request at info, "
             "gunicorn's access log as gunicorn.conf.py sets it)."
             if args.logging
-            else "; the service logging at warning, no access log."
+            else "; the service logging at warning, no access log, except in the rows marked "
+            "production logging (a second instance with one JSON line per request at info)."
         ),
         "",
     ]

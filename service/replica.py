@@ -55,14 +55,15 @@ PUBLIC_READS = Counter(
 
 def seen_by_client() -> int:
     """The newest content version the request shows its client has already seen."""
-    seen = etag_versions(request.headers.get("If-None-Match"))
-    header = request.headers.get(VERSION_HEADER, "").strip()
-    if _VERSION.match(header):
+    headers = request.headers
+    seen = etag_versions(headers.get("If-None-Match"))
+    header = headers.get(VERSION_HEADER)
+    if header and _VERSION.match(header.strip()):
         seen.append(int(header))
-    since = request.args.get("since", "")
-    match = _CURSOR_VERSION.match(since) if request.path == "/v1/sync" else None
-    if match:
-        seen.append(int(match.group(1)))
+    if request.path == "/v1/sync":
+        match = _CURSOR_VERSION.match(request.args.get("since", ""))
+        if match:
+            seen.append(int(match.group(1)))
     return max(seen, default=0)
 
 
@@ -104,7 +105,9 @@ def init_app(app: Flask, database: Database) -> None:
 
     @app.before_request
     def _seen() -> None:
-        setattr(g, SEEN_KEY, seen_by_client())
+        seen = seen_by_client()
+        if seen:
+            setattr(g, SEEN_KEY, seen)
 
     @app.after_request
     def _version_header(response: Response) -> Response:
