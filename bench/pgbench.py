@@ -91,9 +91,7 @@ def main() -> None:
             primary_select = pgbench(primary, "-S", *run, "backcare")
             replica_select = pgbench(standby, "-S", "-n", *run, "backcare")
             engine.dispose()
-    print(
-        f"pgbench scale {args.scale}, {args.clients} clients, 2 threads, {args.seconds} s each\n"
-    )
+    print(f"pgbench scale {args.scale}, {args.clients} clients, 2 threads, {args.seconds} s each\n")
     print("| where | script | tps | latency ms |")
     print("|---|---|---:|---:|")
     for where, script, output in (
