@@ -239,6 +239,9 @@ SEARCH_VARIED = Endpoint("/v1/search, varied queries", None)
 NOT_MODIFIED = Endpoint("conditional GET -> 304", 0.7)
 RECOMMEND = Endpoint("POST /v1/recommendations", 0.3)
 DELTA_SYNC = Endpoint("delta sync (recent cursor)", 0.3)
+# A second instance with the production logging (one JSON line per request at info).
+LOGGED_LIST = Endpoint("list page of 20, production logging", 0.7)
+LOGGED_304 = Endpoint("conditional GET -> 304, production logging", 0.7)
 # Compared between the smallest and the largest scale (search_scaling).
 SEARCHES_SCALED = (SEARCH_CACHED, SEARCH_VARIED)
 
@@ -270,6 +273,17 @@ def targets(base: str, recent: str) -> list[Target]:
     ]
 
 
+def logged_targets(base: str) -> list[Target]:
+    """The list and 304 paths of an instance with its production logging."""
+    listing = base + "/v1/stretches?page_size=20"
+    with urllib.request.urlopen(listing) as response:
+        etag = response.headers["ETag"]
+    return [
+        Target(LOGGED_LIST, listing),
+        Target(LOGGED_304, listing, lua(headers={"If-None-Match": etag})),
+    ]
+
+
 def touch_recent(url: str) -> str:
     """A few edits; returns the cursor of a client that had synced just before them."""
     engine = make_engine(url)
@@ -290,15 +304,21 @@ Results = dict[Endpoint, dict[str, float]]
 def measure(url: str, args: argparse.Namespace) -> Results:
     # The service as production runs it: its JSON line per request at info, gunicorn's
     # access log as gunicorn.conf.py has it; the ceiling stays bare (warning, no access log).
-    logging = {"LOG_LEVEL": "info", "LOG_FORMAT": "json"} if args.logging else {}
+    production = {"LOG_LEVEL": "info", "LOG_FORMAT": "json"}
+    logging = production if args.logging else {}
     access_log = "" if args.logging else "/dev/null"
     workers: int = args.workers
     results: dict[Endpoint, dict[str, list[float]]] = {}
     with (
         gunicorn(url, workers=workers, access_log=access_log, **logging) as service,
+        gunicorn(url, workers=workers, access_log="", **production) as logged,
         gunicorn(url, workers=workers, app="bench.ceiling:app", ready_path="/") as ceiling,
     ):
-        for target in targets(service.url, touch_recent(url)):
+        measured = targets(service.url, touch_recent(url)) + logged_targets(logged.url)
+        if args.only:
+            wanted = [part.strip() for part in args.only.split(",")]
+            measured = [t for t in measured if any(part in t.endpoint.label for part in wanted)]
+        for target in measured:
             if target.script is None:
                 urllib.request.urlopen(urllib.request.Request(target.url, method="GET")).close()
             # Warm every worker (its first request after a write fills its caches).
@@ -383,6 +403,12 @@ def main() -> None:
     )
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the endpoints whose label contains one of these comma-separated "
+        "words (e.g. 'production logging' for the logging rows)",
+    )
+    parser.add_argument(
         "--logging",
         action="store_true",
         help="run the service with its production logging (info, JSON lines, to a file)",
@@ -430,7 +456,8 @@ def main() -> None:
             "; the service with its production logging (one JSON line per request at info, "
             "gunicorn's access log as gunicorn.conf.py sets it)."
             if args.logging
-            else "; the service logging at warning, no access log."
+            else "; the service logging at warning, no access log, except in the rows marked "
+            "production logging (a second instance with one JSON line per request at info)."
         ),
         "",
     ]

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from service import bodies, cli, db, docs, errors, headers, health, limits, observability
+from service import bodies, cli, db, docs, errors, headers, health, limits, observability, replica
 from service.admin import cli as admin_cli
 from service.admin import jobs
 from service.admin import routes as admin
@@ -72,12 +72,13 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         hops = settings.proxy_hops
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    db.init_app(
+    database = db.init_app(
         app,
         settings.database_url,
         echo=settings.sql_echo,
         pooler=settings.database_pooler,
         lock_timeout_ms=settings.lock_timeout_ms,
+        read_url=settings.read_database_url,
     )
     errors.register(app)
     bodies.init_app(
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     recommendation_state.init_app_cache(app.extensions)
     cached = {c.ident for c in COLLECTIONS if c.public is not None}
     cached |= {"sync", "questionnaire", "search"}
+    replica.init_app(app, database)  # before the cache, which needs the version clients saw
     cache.init_app(
         app,
         cacheable=lambda: request.blueprint in cached,

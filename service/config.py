@@ -104,10 +104,28 @@ def _database_url(env: Mapping[str, str]) -> str:
             "DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL, "
             f"got {url.split('://', 1)[0]!r}"
         )
+    return _psycopg(url)
+
+
+def _psycopg(url: str) -> str:
     if url.startswith("postgresql:"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
         url = "postgresql+psycopg:" + url.removeprefix("postgresql:")
     return url
+
+
+def _read_database_url(env: Mapping[str, str], primary: str) -> str | None:
+    """A streaming replica of the PostgreSQL primary, for public reads (service/replica.py)."""
+    url = env.get("READ_DATABASE_URL", "").strip()
+    if not url:
+        return None
+    if not url.startswith(("postgresql:", "postgresql+psycopg:")):
+        raise ConfigError(
+            f"READ_DATABASE_URL must be a postgresql+psycopg:// URL, got {url.split('://', 1)[0]!r}"
+        )
+    if not primary.startswith("postgresql"):
+        raise ConfigError("READ_DATABASE_URL needs DATABASE_URL to be PostgreSQL (its primary)")
+    return _psycopg(url)
 
 
 @dataclass(frozen=True)
@@ -115,6 +133,8 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     # "transaction": PostgreSQL is reached through PgBouncer in transaction pooling mode.
     database_pooler: str = "none"
+    # A streaming replica of DATABASE_URL that public reads may use (service/replica.py).
+    read_database_url: str | None = None
     max_content_length: int = 1_048_576
     # Bundles for POST /v1/admin/import are far larger than any other body.
     max_import_length: int = 52_428_800
@@ -160,8 +180,10 @@ class Settings:
         redis_url = env.get("REDIS_URL", "").strip() or None
         if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise ConfigError(f"REDIS_URL must be a redis:// URL, got {redis_url!r}")
+        database_url = _database_url(env)
         return cls(
-            database_url=_database_url(env),
+            database_url=database_url,
+            read_database_url=_read_database_url(env, database_url),
             database_pooler=_choice(env, "DATABASE_POOLER", "none", ("none", "transaction")),
             max_content_length=_int(env, "MAX_CONTENT_LENGTH", 1_048_576, 1024, 104_857_600),
             max_import_length=_int(env, "MAX_IMPORT_LENGTH", 52_428_800, 1024, 1_073_741_824),

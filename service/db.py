@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -204,10 +205,19 @@ def drop_database(url: str) -> None:
 class Database:
     """The engine and session factory of one app."""
 
-    def __init__(self, engine: Engine, pooler: str = "none") -> None:
+    def __init__(
+        self, engine: Engine, pooler: str = "none", read_engine: Engine | None = None
+    ) -> None:
         self.engine = engine
         self.pooler = pooler
         self.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
+        # A streaming replica for public reads, and what decides when a request may use it
+        # (service/replica.py): None means the primary.
+        self.read_engine = read_engine
+        self.read_sessionmaker = (
+            sessionmaker(bind=read_engine, expire_on_commit=False) if read_engine else None
+        )
+        self.route_read: Callable[[Database], Session | None] | None = None
         self._autocommit: Engine | None = None
         self.listener: VersionListener | None = None
         if backend(engine) == "postgresql":
@@ -259,6 +269,8 @@ class Database:
             self.listener.stop()
         if self._autocommit is not None:
             self._autocommit.dispose()
+        if self.read_engine is not None:
+            self.read_engine.dispose()
 
     def bound_to_connection(self) -> bool:
         """Sessions share one outer connection (the test suite's rolled-back transaction)."""
@@ -272,9 +284,11 @@ def init_app(
     echo: bool = False,
     pooler: str = "none",
     lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS,
+    read_url: str | None = None,
 ) -> Database:
     engine = make_engine(url, echo=echo, pooler=pooler, lock_timeout_ms=lock_timeout_ms)
-    database = Database(engine, pooler)
+    read_engine = make_engine(read_url, echo=echo, pooler=pooler) if read_url else None
+    database = Database(engine, pooler, read_engine)
     app.extensions["db"] = database
 
     @app.teardown_appcontext
@@ -295,7 +309,8 @@ def session(*, write: bool = False) -> Session:
     """The session of the current request (or app context), opened on first use.
 
     A writer says so (`write=True`) before its first query; a read session that has not begun
-    a transaction yet is then replaced by a write session (`Database.new_session`).
+    a transaction yet is then replaced by a write session (`Database.new_session`). A read may
+    be routed to the read replica (service/replica.py decides when); a write never is.
     """
     current: Session | None = g.get("db_session")
     if current is not None and write and not current.info.get(WRITE):
@@ -304,5 +319,9 @@ def session(*, write: bool = False) -> Session:
         current.close()
         current = None
     if current is None:
-        current = g.db_session = get_db().new_session(write=write)
+        database = get_db()
+        routed = None
+        if not write and database.route_read is not None:
+            routed = database.route_read(database)
+        current = g.db_session = routed if routed is not None else database.new_session(write=write)
     return current

@@ -8,6 +8,7 @@ request that sends either back names the same version.
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from werkzeug.datastructures import ETags
@@ -19,6 +20,29 @@ def strong(*parts: Any) -> str:
     """A strong ETag (quoted) for the version that these parts name."""
     digest = hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:32]
     return f'"{digest}"'
+
+
+def versioned(version: int, *parts: Any) -> str:
+    """A strong ETag that starts with the content version it was made at.
+
+    The version is in the clear so that a client revalidating shows which version it has
+    seen, and an instance (or a lagging read replica) never answers it with an older one.
+    """
+    digest = hashlib.sha256("|".join(map(str, (version, *parts))).encode()).hexdigest()[:32]
+    return f'"{version}.{digest}"'
+
+
+_VERSIONED = re.compile(r"^(\d{1,18})\.[0-9a-f]{32}$")
+
+
+def versions(header: str | None) -> list[int]:
+    """The content versions of the service's versioned ETags in an If-None-Match header."""
+    found = []
+    for candidate in (header or "").split(","):
+        match = _VERSIONED.match(_version(candidate.strip().removeprefix("W/").strip('"')))
+        if match:
+            found.append(int(match.group(1)))
+    return found
 
 
 def gzip_variant(etag: str) -> str:

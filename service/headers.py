@@ -24,9 +24,12 @@ COMPRESSIBLE = {
     "text/plain",
 }
 CORS_ALLOW_HEADERS = (
-    "Authorization, Content-Type, If-Match, If-None-Match, Accept-Language, X-Request-ID"
+    "Authorization, Content-Type, If-Match, If-None-Match, Accept-Language, X-Request-ID, "
+    "X-Content-Version"
 )
-CORS_EXPOSE_HEADERS = "ETag, Content-Language, X-Request-ID, Retry-After, Location"
+CORS_EXPOSE_HEADERS = (
+    "ETag, Content-Language, X-Request-ID, Retry-After, Location, X-Content-Version"
+)
 # Swagger UI needs its own scripts and styles (one inline script starts it); the API needs none.
 DOCS_POLICY = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "

@@ -62,20 +62,42 @@ def redact(line: str) -> str:
     return _SECRET.sub(r"\1<redacted>", line) if "bck_" in line else line
 
 
+# One encoder for every line: json.dumps with options builds a new one per call.
+_ENCODE = json.JSONEncoder(default=str).encode
+
+
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line; `extra={"fields": {...}}` adds fields; keys are masked."""
+    """One JSON object per line; `extra={"fields": {...}}` adds fields; keys are masked.
+
+    It runs once per request (the access line), so it is kept cheap: one shared encoder, and
+    the timestamp's date and time of day formatted once per second.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._second = -1
+        self._prefix = ""
+
+    def _timestamp(self, created: float) -> str:
+        second = int(created)
+        if second != self._second:
+            stamp = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second, self._prefix = second, stamp
+        return f"{self._prefix}.{int((created - second) * 1000):03d}+00:00"
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "ts": self._timestamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
         }
-        entry.update(getattr(record, "fields", {}))
+        fields = getattr(record, "fields", None)
+        if fields:
+            entry.update(fields)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return redact(json.dumps(entry, default=str))
+        return redact(_ENCODE(entry))
 
 
 class TextFormatter(logging.Formatter):
@@ -94,16 +116,26 @@ def configure_logging(level: str, fmt: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # No line shows the thread or process a record came from: do not gather them per record.
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+
+
+_POOL_SEEN: dict[str, int] = {}
 
 
 def _pool_figures() -> None:
+    # Each gauge write is a locked write to the shared metrics file: only when it changed.
     pool = get_db().engine.pool
     checked_out = getattr(pool, "checkedout", None)
     size = getattr(pool, "size", None)
-    if callable(checked_out):
-        POOL_CHECKED_OUT.set(checked_out())
-    if callable(size):
-        POOL_SIZE.set(size())
+    if callable(checked_out) and _POOL_SEEN.get("checked_out") != (value := checked_out()):
+        _POOL_SEEN["checked_out"] = value
+        POOL_CHECKED_OUT.set(value)
+    if callable(size) and _POOL_SEEN.get("size") != (value := size()):
+        _POOL_SEEN["size"] = value
+        POOL_SIZE.set(value)
 
 
 def labels(status: int) -> tuple[str, str, str]:
@@ -138,19 +170,20 @@ def init_app(app: Flask) -> None:
         _pool_figures()
         if not access_log.isEnabledFor(logging.INFO):
             return response
-        access_log.info(
-            "request",
-            extra={
-                "fields": {
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round(duration * 1000, 2),
-                    "request_id": request_id,
-                    "remote": request.remote_addr,
-                }
-            },
+        fields = {
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round(duration * 1000, 2),
+            "request_id": request_id,
+            "remote": request.remote_addr,
+        }
+        # As access_log.info(...) without looking up the caller's file and line, which no
+        # line shows and which would walk the stack on every request.
+        record = access_log.makeRecord(
+            access_log.name, logging.INFO, "", 0, "request", (), None, extra={"fields": fields}
         )
+        access_log.handle(record)
         return response
 
     app.register_blueprint(metrics_blp)

@@ -47,6 +47,11 @@ PARTS: dict[str, Part] = {
         "starts and stops the private PostgreSQL cluster",
         folders=("/usr/lib/postgresql/*/bin",),
     ),
+    "pg_basebackup": Part(
+        "postgresql",
+        "copies the private cluster into a streaming read replica for the replica tests",
+        folders=("/usr/lib/postgresql/*/bin",),
+    ),
     "runuser": Part("util-linux", "runs the private cluster as the postgres user under root"),
     "chromium": Part(
         "chromium",

@@ -60,3 +60,16 @@ def test_plain_postgresql_url_uses_psycopg_3() -> None:
 def test_bad_values_are_refused_with_a_clear_message(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env)
+
+
+def test_a_read_replica_is_a_postgresql_url_beside_a_postgresql_primary() -> None:
+    primary = "postgresql://app@primary:5432/backcare"
+    settings = Settings.from_env(
+        {"DATABASE_URL": primary, "READ_DATABASE_URL": "postgresql://app@replica:5432/backcare"}
+    )
+    assert settings.read_database_url == "postgresql+psycopg://app@replica:5432/backcare"
+    assert Settings.from_env({"DATABASE_URL": primary}).read_database_url is None
+    with pytest.raises(ConfigError, match="READ_DATABASE_URL must be a postgresql"):
+        Settings.from_env({"DATABASE_URL": primary, "READ_DATABASE_URL": "sqlite:///x.db"})
+    with pytest.raises(ConfigError, match="needs DATABASE_URL to be PostgreSQL"):
+        Settings.from_env({"READ_DATABASE_URL": "postgresql://app@replica:5432/backcare"})

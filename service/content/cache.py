@@ -84,7 +84,7 @@ def init_app(
             return None
         version = version_now()
         key = (version, request.full_path, request.headers.get("Accept-Language", ""))
-        etag = etags.strong(*key)
+        etag = etags.versioned(*key)
         g.cache_key, g.cache_etag = key, etag
         headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": "Accept-Language"}
         entry: Entry | None = cache.get(key)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -19,6 +20,10 @@ from service.content.models import utcnow
 from service.db import Base, backend, get_db
 
 SESSION_KEY = "content_version"
+# The newest content version the client of the current request has shown it has seen.
+SEEN_KEY = "content_seen"
+# The version the current request's own write committed (a header tells the client).
+COMMITTED_KEY = "content_committed"
 
 
 class ContentState(Base):
@@ -51,12 +56,17 @@ def version_now() -> int:
     if engine is None or database.bound_to_connection():
         return current_version(db.session())
     known = database.listener.known() if database.listener else None
-    if known is not None:
+    # A client that has seen a newer version (from another instance whose notice came first,
+    # service/replica.py reads what it showed) is answered at the primary's version, not ours.
+    if known is not None and known >= (g.get(SEEN_KEY, 0) if has_request_context() else 0):
         return known
     for attempt in (1, 2):
         try:
             with engine.connect() as connection:
-                return int(connection.scalar(_SELECT_VERSION) or 0)
+                version = int(connection.scalar(_SELECT_VERSION) or 0)
+                if database.listener is not None:
+                    database.listener.saw(version)
+                return version
         except sa.exc.DBAPIError as error:
             # A connection dropped by a database restart: the pool discards it; try a new one.
             if attempt == 2 or not error.connection_invalidated:
@@ -102,6 +112,8 @@ def _known_here_at_once(session: Session) -> None:
     version = session.info.get(SESSION_KEY)
     if version is not None:
         listener.committed(version)
+        if has_request_context():
+            setattr(g, COMMITTED_KEY, max(version, g.get(COMMITTED_KEY, 0)))
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -220,6 +220,38 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@contextmanager
+def streaming_replica(primary: PrivatePostgres) -> Iterator[PrivatePostgres]:
+    """A hot standby of `primary` (pg_basebackup -R), streaming from it, on a free port.
+
+    The private cluster's initdb lets trust-authenticated replication connections in from
+    loopback, and PostgreSQL 15's defaults (wal_level replica, 10 WAL senders) allow streaming.
+    """
+    system_parts.require("pg_basebackup")
+    # The server's own folder (initdb may be a link to it): the same version's pg_basebackup.
+    binaries = (primary.bin / "initdb").resolve().parent
+    if not (binaries / "pg_basebackup").exists():
+        pytest.fail(f"no pg_basebackup beside {binaries / 'initdb'}, the primary's version")
+    folder = Path(tempfile.mkdtemp(prefix="backcare-replica-"))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    standby = PrivatePostgres(binaries, folder / "data", free_port(), folder)
+    started = False
+    try:
+        standby._run(
+            "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
+            "-D", str(standby.data), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync",
+        )  # fmt: skip
+        standby.start()
+        started = True
+        yield standby
+    finally:
+        if started:
+            with contextlib.suppress(AssertionError):  # already stopped
+                standby.stop("immediate")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def prepare_database(url: str, role: str = "editor") -> str:
     """Create, migrate and seed the database at `url`; return the secret of a key."""
     from alembic import command
