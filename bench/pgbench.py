@@ -65,9 +65,12 @@ def main() -> None:
         pgbench(primary, "-i", "-q", "-s", str(args.scale), "backcare")
         with streaming_replica(primary) as standby:
             engine = sa.create_engine(standby.url, isolation_level="AUTOCOMMIT")
-            wait_until(
-                lambda: engine.connect().close() is None, 30, "the replica to accept connections"
-            )
+
+            def accepts() -> bool:
+                with engine.connect():
+                    return True
+
+            wait_until(accepts, 30, "the replica to accept connections")
             lags: list[float] = []
             stop = threading.Event()
 
