@@ -139,25 +139,36 @@ def _was_or_is_public(obj: Any, *, before: bool, after: bool) -> bool:
     return (after and any(_public(v) for v in now)) or (before and any(_public(v) for v in then))
 
 
-def _changed_items(objects: Iterable[Any], session: Session) -> dict[str, set[int]]:
+def _changed_items(
+    objects: Iterable[Any], session: Session, new: set[int], deleted: set[int]
+) -> dict[str, set[int]]:
+    """{collection: ids} of the content items among `objects` that change in this flush.
+
+    `new` and `deleted` hold the id() of the session's new and deleted objects, built once:
+    `session.new` and `session.dirty` are computed anew on each access.
+    """
     changed: dict[str, set[int]] = {}
     for obj in objects:
         collection = BY_MODEL.get(type(obj))
         if collection is None or obj.id is None:
             continue
-        if obj in session.dirty and not session.is_modified(obj):
+        is_new, is_deleted = id(obj) in new, id(obj) in deleted
+        if not is_new and not is_deleted and not session.is_modified(obj):
             continue
-        if _was_or_is_public(obj, before=obj not in session.new, after=obj not in session.deleted):
+        if _was_or_is_public(obj, before=not is_new, after=not is_deleted):
             changed.setdefault(collection.name, set()).add(obj.id)
     return changed
 
 
-def _link_ends(session: Session) -> dict[str, set[int]]:
+def _link_ends(session: Session, pending: _Pending) -> dict[str, set[int]]:
     """The owner and the item named of every link object created, changed or deleted."""
     ends: dict[str, set[int]] = {}
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    for obj in pending.all:
         where = LINKS.get(type(obj))
-        if where is None or (obj in session.dirty and not session.is_modified(obj)):
+        if where is None:
+            continue
+        written = id(obj) in pending.new or id(obj) in pending.deleted
+        if not written and not session.is_modified(obj):
             continue
         attrs = sa.inspect(obj).attrs
         for name, collection in (
@@ -171,6 +182,29 @@ def _link_ends(session: Session) -> dict[str, set[int]]:
     return ends
 
 
+@dataclass
+class _Pending:
+    """The objects a flush writes, read once from the session."""
+
+    all: list[Any]
+    new: set[int]
+    deleted: set[int]
+
+    @classmethod
+    def of(cls, session: Session) -> _Pending:
+        new, dirty, deleted = list(session.new), list(session.dirty), list(session.deleted)
+        return cls([*new, *dirty, *deleted], {id(o) for o in new}, {id(o) for o in deleted})
+
+    def items(self, *, with_new: bool, with_deleted: bool) -> list[Any]:
+        return [
+            o
+            for o in self.all
+            if type(o) in BY_MODEL
+            and (with_new or id(o) not in self.new)
+            and (with_deleted or id(o) not in self.deleted)
+        ]
+
+
 def _merge(into: dict[str, set[int]], more: dict[str, set[int]]) -> None:
     for name, ids in more.items():
         into.setdefault(name, set()).update(ids)
@@ -180,19 +214,21 @@ def _merge(into: dict[str, set[int]], more: dict[str, set[int]]) -> None:
 def _related_before(session: Session, _context: Any, _instances: Any) -> None:
     # What the items about to change or go are related to now: after the flush, a removed
     # reference (or a deleted item's references) can no longer be read.
-    persistent = [o for o in (*session.dirty, *session.deleted) if type(o) in BY_MODEL]
-    changed = _changed_items(persistent, session)
+    pending = _Pending.of(session)
+    persistent = pending.items(with_new=False, with_deleted=True)
+    changed = _changed_items(persistent, session, pending.new, pending.deleted)
     session.info[PENDING_KEY] = related(session, changed) if changed else {}
 
 
 @event.listens_for(Session, "after_flush")
 def _stamp_related(session: Session, _context: Any) -> None:
     stale: dict[str, set[int]] = session.info.pop(PENDING_KEY, None) or {}
-    current = [o for o in (*session.new, *session.dirty) if type(o) in BY_MODEL]
-    changed = _changed_items(current, session)
+    pending = _Pending.of(session)
+    current = pending.items(with_new=True, with_deleted=False)
+    changed = _changed_items(current, session, pending.new, pending.deleted)
     if changed:
         _merge(stale, related(session, changed))
-    _merge(stale, _link_ends(session))
+    _merge(stale, _link_ends(session, pending))
     if any(stale.values()):
         stamp(session, stale)
 

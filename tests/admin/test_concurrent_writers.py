@@ -310,3 +310,57 @@ def test_a_write_kept_waiting_too_long_is_told_to_retry(
     assert waited < 3
     # Once the other write is over, the same request goes through.
     assert client.open(path, method=method, json=body, headers=headers).status_code < 300
+
+
+def test_editors_changing_items_that_share_what_embeds_them_never_deadlock(
+    live_admin: LiveAdmin,
+) -> None:
+    """Each rename re-sends the causes and routines that show the stretch: writers that stamp
+    the same rows at once each wait their turn, and an app syncing afterwards misses nothing."""
+    app, secret = live_admin.app, live_admin.editor_key
+    reader = app.test_client()
+    cursor = reader.get("/v1/sync?limit=1000").json["cursor"]
+    stretches = [s["slug"] for s in reader.get("/v1/stretches?page_size=100").json["items"]]
+    causes = [c["slug"] for c in reader.get("/v1/causes?page_size=100").json["items"]]
+    seen: list[Any] = []
+    lock = threading.Lock()
+
+    def writer(number: int, barrier: threading.Barrier) -> Callable[[], None]:
+        def run() -> None:
+            client = client_with(app, secret)
+            for round_ in range(4):
+                barrier.wait(30)
+                collection, pool = (
+                    ("causes", causes) if number % 3 == 2 else ("stretches", stretches)
+                )
+                path = f"/v1/admin/{collection}/{pool[(number + round_) % len(pool)]}"
+                etag = client.get(path).headers.get("ETag", '"none"')
+                change = {"name": f"Renamed by {number} in round {round_}"}
+                response = client.patch(path, json=change, headers={"If-Match": etag})
+                with lock:
+                    seen.append(response)
+
+        return run
+
+    writers = 6
+    barrier = threading.Barrier(writers)
+    run_threads(*((f"writer-{n}", writer(n, barrier)) for n in range(writers)))
+    for response in seen:
+        assert_answer(response, 200, 412, 503)
+    assert any(response.status_code == HTTPStatus.OK for response in seen)
+
+    held: dict[tuple[str, str], Any] = {}
+    while True:
+        body = reader.get(f"/v1/sync?limit=1000&since={cursor}").json
+        held.update(((i["collection"], i["slug"]), i["data"]) for i in body["items"])
+        cursor = body["cursor"]
+        if not body["has_more"]:
+            break
+    for (collection, slug), data in held.items():
+        assert data == reader.get(f"/v1/{collection}/{slug}").json, (collection, slug)
+    # Every cause a renamed stretch helps with came again, with the new name.
+    for (collection, slug), data in held.items():
+        if collection == "stretches":
+            for cause in data["helps_with"]:
+                shown = {s["slug"]: s["name"] for s in held["causes", cause["slug"]]["stretches"]}
+                assert shown[slug] == data["name"], (cause["slug"], slug)
