@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from service.causes.models import Cause
 from service.stretches.models import Stretch
 from tests.helpers import assert_problem
-from tests.search.conftest import create, faq, search, slugs
+from tests.search.helpers import create, faq, search, slugs
 from tests.toolkit.clients import Client
 
 

@@ -16,7 +16,7 @@ from service.content.models import Status
 from service.search.index import rebuild
 from service.search.models import SearchDocument, SearchTerm
 from service.stretches.models import Stretch
-from tests.search.conftest import create, etag_of, faq, search, slugs
+from tests.search.helpers import create, etag_of, faq, search, slugs
 from tests.toolkit.clients import Client
 
 

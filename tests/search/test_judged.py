@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.search.conftest import search, slugs
+from tests.search.helpers import search, slugs
 from tests.toolkit.clients import Client
 
 JUDGED: list[tuple[str, str]] = [
