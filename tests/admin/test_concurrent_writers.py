@@ -318,7 +318,7 @@ def test_editors_changing_items_that_share_what_embeds_them_never_deadlock(
     """Each rename re-sends the causes and routines that show the stretch: writers that stamp
     the same rows at once each wait their turn, and an app syncing afterwards misses nothing."""
     app, secret = live_admin.app, live_admin.editor_key
-    reader = app.test_client()
+    reader = client_with(app)
     cursor = reader.get("/v1/sync?limit=1000").json["cursor"]
     stretches = [s["slug"] for s in reader.get("/v1/stretches?page_size=100").json["items"]]
     causes = [c["slug"] for c in reader.get("/v1/causes?page_size=100").json["items"]]
