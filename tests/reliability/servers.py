@@ -63,13 +63,6 @@ def children(pid: int) -> set[int]:
     return found
 
 
-def cpu_ticks(pid: int) -> int:
-    """User plus system CPU time the process has used, in clock ticks."""
-    with open(f"/proc/{pid}/stat", encoding="utf-8") as handle:
-        fields = handle.read().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
 @dataclass
 class Server:
     url: str

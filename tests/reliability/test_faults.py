@@ -7,6 +7,8 @@ PostgreSQL that is restarted is a private cluster the test creates (never the sh
 from __future__ import annotations
 
 import dataclasses
+import http.client
+import json
 import os
 import signal
 import threading
@@ -30,7 +32,6 @@ from service.config import Settings
 from service.db import Database, make_engine
 from service.faqs.models import Faq
 from tests.reliability.servers import (
-    cpu_ticks,
     gunicorn,
     prepare_database,
     private_postgres,
@@ -199,11 +200,41 @@ def test_the_service_rides_out_a_postgresql_restart() -> None:
     assert audited == stored, "each stored import is whole, with its audit entry"
 
 
-def _busiest(pids: set[int], interval: float = 0.3) -> int:
-    """The worker that used the most CPU over `interval` seconds."""
-    before = {pid: cpu_ticks(pid) for pid in pids}
-    time.sleep(interval)
-    return max(pids, key=lambda pid: cpu_ticks(pid) - before[pid])
+def _socket_inodes(server_port: int, client_port: int) -> set[str]:
+    """The kernel's inodes of the server-side sockets of one loopback TCP connection."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                local, remote = (int(a.rsplit(":", 1)[1], 16) for a in fields[1:3])
+                if (local, remote) == (server_port, client_port):
+                    inodes.add(fields[9])
+    return inodes
+
+
+def _holder(pids: set[int], server_port: int, client_port: int) -> int | None:
+    """The worker process that holds the server side of the connection from `client_port`."""
+    wanted = {f"socket:[{inode}]" for inode in _socket_inodes(server_port, client_port)}
+    for pid in pids:
+        folder = f"/proc/{pid}/fd"
+        for fd in os.listdir(folder):
+            try:
+                if os.readlink(f"{folder}/{fd}") in wanted:
+                    return pid
+            except FileNotFoundError:  # closed while we looked
+                continue
+    return None
+
+
+def _wait_for_holder(pids: set[int], server_port: int, client_port: int) -> int:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        pid = _holder(pids, server_port, client_port)
+        if pid is not None:
+            return pid
+        time.sleep(0.01)
+    raise AssertionError("no worker accepted the import's connection within 10 s")
 
 
 def test_killing_a_worker_mid_request_leaves_the_others_serving(
@@ -219,25 +250,42 @@ def test_killing_a_worker_mid_request_leaves_the_others_serving(
         load = Load(server.url, secret)
         load.start("/v1/faqs?page_size=5", "/v1/stretches?page_size=3")
         result: dict[str, Any] = {}
+        address = httpx.URL(server.url)
+        port = address.port
+        assert port is not None
+        connected = threading.Event()
 
         def long_import() -> None:
+            connection = http.client.HTTPConnection(address.host, port, timeout=60)
             try:
-                result["status"] = httpx.post(
-                    server.url + "/v1/admin/import",
-                    json=bundle,
-                    headers={"Authorization": f"Bearer {secret}"},
-                    timeout=60,
-                ).status_code
-            except httpx.HTTPError as error:
+                connection.connect()
+                result["port"] = connection.sock.getsockname()[1]
+                connected.set()
+                connection.request(
+                    "POST",
+                    "/v1/admin/import",
+                    body=json.dumps(bundle),
+                    headers={
+                        "Authorization": f"Bearer {secret}",
+                        "Content-Type": "application/json",
+                    },
+                )
+                result["status"] = connection.getresponse().status
+            except (OSError, http.client.HTTPException) as error:
                 result["error"] = error
+            finally:
+                connected.set()
+                connection.close()
 
         try:
             time.sleep(0.5)
             sender = threading.Thread(target=long_import)
             sender.start()
+            assert connected.wait(10) and "port" in result, result
+            # The worker that accepted the import's connection (the kernel's socket tables say
+            # which), whatever else the machine is doing.
+            victim = _wait_for_holder(workers, port, result["port"])
             time.sleep(0.2)
-            # The import keeps its worker at full CPU; the readers barely load the other one.
-            victim = _busiest(workers)
             assert sender.is_alive(), "the import finished before its worker could be killed"
             killed_at = time.monotonic()
             os.kill(victim, signal.SIGKILL)
