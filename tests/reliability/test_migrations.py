@@ -25,7 +25,8 @@ from tests.toolkit.repository import SEED, alembic_config
 
 def _write(url: str, number: int) -> dict[str, int]:
     """Write through the admin services (a key, an update, a create and a delete, so audit
-    entries and a tombstone); return the rows per table afterwards."""
+    entries and a tombstone: the item deleted was public, as only those leave one); return the
+    rows per table afterwards."""
     engine = make_engine(url)
     try:
         with Session(engine) as session:
@@ -38,7 +39,10 @@ def _write(url: str, number: int) -> dict[str, int]:
                 "question": "Does this survive migrations?",
                 "answer": "It should.",
                 "sources": ["article-back-pain-after-stretching"],
-                "status": "draft",
+                "status": "published",
+                "last_reviewed": "2026-11-23",
+                "next_review": "2027-05-23",
+                "reviewed_by": "Backcare content team",
             }
             created = items.create_item(session, faqs, new, SYSTEM)
             items.delete_item(session, faqs, created, SYSTEM)

@@ -7,6 +7,7 @@ from typing import Any
 
 from service.catalogue import BY_NAME, COLLECTIONS
 from tests.helpers import all_items
+from tests.toolkit.clients import Client
 
 PUBLIC = [c.name for c in COLLECTIONS if c.public is not None]
 
@@ -14,7 +15,7 @@ PUBLIC = [c.name for c in COLLECTIONS if c.public is not None]
 class OfflineCopy:
     """What an app holds: the items sync sent it, minus the deletions, and its cursor."""
 
-    def __init__(self, client: Any, lang: str | None = None) -> None:
+    def __init__(self, client: Client, lang: str | None = None) -> None:
         self.client, self.lang = client, lang
         self.items: dict[tuple[str, str], dict[str, Any]] = {}
         self.cursor: str | None = None
@@ -36,7 +37,7 @@ class OfflineCopy:
                 return
 
 
-def served(client: Any, lang: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
+def served(client: Client, lang: str | None = None) -> dict[tuple[str, str], dict[str, Any]]:
     """Every published item as its detail endpoint serves it now."""
     suffix = f"?lang={lang}" if lang else ""
     details = {}
@@ -48,13 +49,13 @@ def served(client: Any, lang: str | None = None) -> dict[tuple[str, str], dict[s
     return details
 
 
-def admin_item(editor: Any, collection: str, slug: str) -> tuple[dict[str, Any], str]:
+def admin_item(editor: Client, collection: str, slug: str) -> tuple[dict[str, Any], str]:
     response = editor.get(f"/v1/admin/{collection}/{slug}")
     assert response.status_code == HTTPStatus.OK, response.get_data(as_text=True)
     return response.json["item"], response.headers["ETag"]
 
 
-def patch(editor: Any, collection: str, slug: str, changes: dict[str, Any]) -> Any:
+def patch(editor: Client, collection: str, slug: str, changes: dict[str, Any]) -> Any:
     _item, etag = admin_item(editor, collection, slug)
     return editor.patch(f"/v1/admin/{collection}/{slug}", json=changes, headers={"If-Match": etag})
 

@@ -17,13 +17,15 @@ from sqlalchemy.orm import Session
 from service.admin.bundle import import_bundle
 from service.catalogue import BY_NAME, COLLECTIONS
 from service.content.models import Status
+from service.content.queries import model_named
 from tests.helpers import assert_problem
 from tests.sync.helpers import OfflineCopy, admin_item, embedding, served
+from tests.toolkit.clients import Client
 
 WITH_STATUS = [c.name for c in COLLECTIONS if c.name != "sources" and c.public is not None]
 
 
-def named(client: Any, slug: str, since: str | None = None) -> list[Any]:
+def named(client: Client, slug: str, since: str | None = None) -> list[Any]:
     """Every item or deletion of a full sync (from `since`) that names `slug`."""
     app = OfflineCopy(client)
     app.cursor = since
@@ -38,7 +40,7 @@ def named(client: Any, slug: str, since: str | None = None) -> list[Any]:
             return seen
 
 
-def draft_copy(editor: Any, collection: str, source: str, slug: str) -> dict[str, Any]:
+def draft_copy(editor: Client, collection: str, source: str, slug: str) -> dict[str, Any]:
     item = copy.deepcopy(admin_item(editor, collection, source)[0])
     item.update(slug=slug, status="draft")
     return item
@@ -46,7 +48,7 @@ def draft_copy(editor: Any, collection: str, source: str, slug: str) -> dict[str
 
 @pytest.mark.parametrize("collection", WITH_STATUS)
 def test_a_draft_never_published_is_never_named_by_sync(
-    client: Any, editor: Any, collection: str
+    client: Client, editor: Client, collection: str
 ) -> None:
     start = OfflineCopy(client)
     start.sync()
@@ -71,7 +73,7 @@ def test_a_draft_never_published_is_never_named_by_sync(
 
 
 def test_a_draft_pruned_by_an_import_is_never_named_by_sync(
-    client: Any, session: Session, seed_bundle: dict[str, Any]
+    client: Client, session: Session, seed_bundle: dict[str, Any]
 ) -> None:
     cursor = OfflineCopy(client)
     cursor.sync()
@@ -85,7 +87,7 @@ def test_a_draft_pruned_by_an_import_is_never_named_by_sync(
 
 
 def test_an_item_once_public_leaves_as_unpublished_then_as_deleted(
-    client: Any, editor: Any
+    client: Client, editor: Client
 ) -> None:
     start = OfflineCopy(client)
     start.sync()
@@ -107,7 +109,7 @@ def test_an_item_once_public_leaves_as_unpublished_then_as_deleted(
 
 @pytest.mark.parametrize("collection", WITH_STATUS)
 def test_published_details_never_embed_a_draft(
-    client: Any, session: Session, collection: str
+    client: Client, session: Session, collection: str
 ) -> None:
     model = BY_NAME[collection].model
     drafts = set(session.scalars(sa.select(model.slug)))
@@ -127,12 +129,15 @@ FILTERS = [
     if collection.public is not None
     for argument, target in collection.public.list_spec.references.items()
 ]
+IDS = [f"{name}-{argument}" for name, argument, _target in FILTERS]
 
 
-@pytest.mark.parametrize(("collection", "argument", "target"), FILTERS)
+@pytest.mark.parametrize(("collection", "argument", "target"), FILTERS, ids=IDS)
 def test_a_filter_naming_a_draft_is_refused_as_unknown(
-    client: Any, session: Session, collection: str, argument: str, target: Any
+    client: Client, session: Session, collection: str, argument: str, target: Any
 ) -> None:
+    if isinstance(target, str):
+        target = model_named(target)
     row = session.scalars(sa.select(target).where(target.status == Status.PUBLISHED)).first()
     assert row is not None
     assert client.get(f"/v1/{collection}?{argument}={row.slug}").status_code == HTTPStatus.OK

@@ -24,6 +24,7 @@ from service.content.cache import LRU
 from service.content.models import Status
 from tests.helpers import all_items
 from tests.sync.helpers import OfflineCopy, admin_item, embedding, name_field, patch, served
+from tests.toolkit.clients import Client
 
 WITH_STATUS = [c.name for c in COLLECTIONS if c.name != "sources"]
 
@@ -32,7 +33,7 @@ WITH_STATUS = [c.name for c in COLLECTIONS if c.name != "sources"]
 
 
 def test_a_renamed_stretch_comes_back_inside_the_causes_and_routines_that_show_it(
-    client: Any, editor: Any
+    client: Client, editor: Client
 ) -> None:
     app = OfflineCopy(client)
     app.sync()
@@ -46,7 +47,7 @@ def test_a_renamed_stretch_comes_back_inside_the_causes_and_routines_that_show_i
         assert "Cat and cow, slowly" in str(app.items[key]), key
 
 
-def test_a_stretch_taken_off_a_cause_comes_back_without_it(client: Any, editor: Any) -> None:
+def test_a_stretch_taken_off_a_cause_comes_back_without_it(client: Client, editor: Client) -> None:
     app = OfflineCopy(client)
     app.sync()
     stretch, _etag = admin_item(editor, "stretches", "cat-cow")
@@ -61,7 +62,7 @@ def test_a_stretch_taken_off_a_cause_comes_back_without_it(client: Any, editor: 
 
 @pytest.mark.parametrize("how", ["unpublish", "delete"])
 def test_an_item_that_leaves_comes_back_out_of_everything_that_showed_it(
-    client: Any, editor: Any, how: str
+    client: Client, editor: Client, how: str
 ) -> None:
     app = OfflineCopy(client)
     app.sync()
@@ -87,7 +88,7 @@ def test_an_item_that_leaves_comes_back_out_of_everything_that_showed_it(
 
 
 def test_a_retitled_source_comes_back_inside_every_item_that_cites_it(
-    client: Any, session: Session, seed_bundle: dict[str, Any]
+    client: Client, session: Session, seed_bundle: dict[str, Any]
 ) -> None:
     app = OfflineCopy(client)
     app.sync()
@@ -104,7 +105,7 @@ def test_a_retitled_source_comes_back_inside_every_item_that_cites_it(
 
 
 def test_a_translated_cause_comes_back_inside_what_shows_it_in_that_language(
-    client: Any, editor: Any
+    client: Client, editor: Client
 ) -> None:
     # A detail is in the language its own item has, embedded items included: a stretch
     # translated into Spanish shows the causes it helps with in Spanish, when they have it.
@@ -162,20 +163,20 @@ def _clear_caches(app: Flask) -> None:
             extension.clear()
 
 
-def _slugs(editor: Any, collection: str) -> list[str]:
+def _slugs(editor: Client, collection: str) -> list[str]:
     response = editor.get(f"/v1/admin/{collection}?page_size=100")
     assert response.status_code == HTTPStatus.OK
     return [item["slug"] for item in response.json["items"]]
 
 
-def _write(editor: Any, collection: str, slug: str, item: dict[str, Any], bundle: bool) -> Any:
+def _write(editor: Client, collection: str, slug: str, item: dict[str, Any], bundle: bool) -> Any:
     if bundle:
         return editor.post("/v1/admin/import", json={collection: [item]})
     _old, etag = admin_item(editor, collection, slug)
     return editor.put(f"/v1/admin/{collection}/{slug}", json=item, headers={"If-Match": etag})
 
 
-def apply_edit(editor: Any, edit: Edit) -> None:
+def apply_edit(editor: Client, edit: Edit) -> None:
     """Make one edit through the admin API; an edit the catalogue refuses changes nothing."""
     kind, collection, which, other, bundle = edit
     slugs = _slugs(editor, collection)
@@ -239,7 +240,12 @@ def apply_edit(editor: Any, edit: Edit) -> None:
 )
 @given(edits=EDITS, lang=st.sampled_from([None, "es"]), limit=st.sampled_from([1000, 7]))
 def test_after_any_edits_an_app_that_syncs_holds_what_the_details_serve(
-    client: Any, editor: Any, rolled_back: Any, edits: list[Edit], lang: str | None, limit: int
+    client: Client,
+    editor: Client,
+    rolled_back: Any,
+    edits: list[Edit],
+    lang: str | None,
+    limit: int,
 ) -> None:
     with rolled_back():
         app = OfflineCopy(client, lang)
@@ -253,7 +259,7 @@ def test_after_any_edits_an_app_that_syncs_holds_what_the_details_serve(
         assert app.items == served(client, lang)
 
 
-def test_only_published_rows_are_read_by_sync(client: Any, session: Session) -> None:
+def test_only_published_rows_are_read_by_sync(client: Client, session: Session) -> None:
     """Sync reads the public catalogue only: every item it sends is published now."""
     app = OfflineCopy(client)
     app.sync()
