@@ -329,7 +329,8 @@ def test_a_job_whose_worker_is_killed_is_finished_exactly_once_by_another(
 ) -> None:
     url = make_database_url()
     secret = prepare_database(url)
-    items = 3000
+    # Large enough that the job is still running when a quiet machine's poll first sees it.
+    items = 12000
     bundle = {"faqs": [faq(f"job-{n}") for n in range(items)]}
     headers = {"Authorization": f"Bearer {secret}"}
     env = {"IMPORT_JOB_ITEMS": "100", "JOB_LEASE_SECONDS": "2"}
