@@ -161,6 +161,8 @@ class PrivatePostgres:
     data: Path
     port: int
     folder: Path
+    # Started at least once: stopped (if still running) when its context ends.
+    running: bool = False
 
     @property
     def url(self) -> str:
@@ -181,8 +183,30 @@ class PrivatePostgres:
             "start",
         )  # fmt: skip
 
+    def started(self) -> PrivatePostgres:
+        self.start()
+        self.running = True
+        return self
+
     def stop(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+
+@contextmanager
+def _cluster(binaries: Path, prefix: str) -> Iterator[PrivatePostgres]:
+    """A cluster's temporary folder, owned by the server's user; on leaving, the cluster is
+    stopped (if `started()` ran) and its folder removed."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+    cluster = PrivatePostgres(binaries, folder / "data", free_port(), folder)
+    try:
+        yield cluster
+    finally:
+        if cluster.running:
+            with contextlib.suppress(AssertionError):  # already stopped
+                cluster.stop("immediate")
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
@@ -193,24 +217,12 @@ def private_postgres() -> Iterator[PrivatePostgres]:
         pytest.fail(f"initdb and pg_ctl come from different PostgreSQL versions ({binaries})")
     if os.geteuid() == 0:
         system_parts.require("runuser")
-    folder = Path(tempfile.mkdtemp(prefix="backcare-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    cluster = PrivatePostgres(binaries, folder / "data", free_port(), folder)
-    started = False
-    try:
+    with _cluster(binaries, "backcare-pg-") as cluster:
         cluster._run(
             "initdb", "-D", str(cluster.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
             "--no-sync",
         )  # fmt: skip
-        cluster.start()
-        started = True
-        yield cluster
-    finally:
-        if started:
-            with contextlib.suppress(AssertionError):  # already stopped
-                cluster.stop("immediate")
-        shutil.rmtree(folder, ignore_errors=True)
+        yield cluster.started()
 
 
 @contextmanager
@@ -225,24 +237,12 @@ def streaming_replica(primary: PrivatePostgres) -> Iterator[PrivatePostgres]:
     binaries = (primary.bin / "initdb").resolve().parent
     if not (binaries / "pg_basebackup").exists():
         pytest.fail(f"no pg_basebackup beside {binaries / 'initdb'}, the primary's version")
-    folder = Path(tempfile.mkdtemp(prefix="backcare-replica-"))
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres", "postgres")
-    standby = PrivatePostgres(binaries, folder / "data", free_port(), folder)
-    started = False
-    try:
+    with _cluster(binaries, "backcare-replica-") as standby:
         standby._run(
             "pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
             "-D", str(standby.data), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync",
         )  # fmt: skip
-        standby.start()
-        started = True
-        yield standby
-    finally:
-        if started:
-            with contextlib.suppress(AssertionError):  # already stopped
-                standby.stop("immediate")
-        shutil.rmtree(folder, ignore_errors=True)
+        yield standby.started()
 
 
 def prepare_database(url: str, role: str = "editor") -> str:
