@@ -1,5 +1,8 @@
 """The content collections, one registration line each; each collection declares itself.
 
+Each line names the module that declares a collection's COLLECTION; the catalogue imports it,
+and with it the collection's models, so the mapper and Alembic see them.
+
 Collections are listed in load order: an item only refers to collections above it. Those
 added later come last, so that delta sync cursors taken before they existed keep their
 meaning (a cursor names a collection by its position).
@@ -7,7 +10,8 @@ meaning (a cursor names a collection by its position).
 
 from __future__ import annotations
 
-from service.causes.collection import COLLECTION as CAUSES
+from importlib import import_module
+
 from service.content.collection import (
     Collection,
     Links,
@@ -17,16 +21,6 @@ from service.content.collection import (
     with_article,
     words,
 )
-from service.content.sources import COLLECTION as SOURCES
-from service.exercises.collection import COLLECTION as EXERCISES
-from service.faqs.collection import COLLECTION as FAQS
-from service.pain_bands.collection import COLLECTION as PAIN_BANDS
-from service.remedies.collection import COLLECTION as REMEDIES
-from service.risk_factors.collection import COLLECTION as RISK_FACTORS
-from service.routine_limits.collection import COLLECTION as ROUTINE_LIMITS
-from service.routines.collection import COLLECTION as ROUTINES
-from service.stretches.collection import COLLECTION as STRETCHES
-from service.symptoms.collection import COLLECTION as SYMPTOMS
 
 __all__ = [
     "BY_NAME",
@@ -35,23 +29,36 @@ __all__ = [
     "Links",
     "PublicApi",
     "Refs",
+    "declared",
     "singular",
     "with_article",
     "words",
 ]
 
-COLLECTIONS: tuple[Collection, ...] = (
-    SOURCES,
-    CAUSES,
-    SYMPTOMS,
-    STRETCHES,
-    EXERCISES,
-    REMEDIES,
-    ROUTINES,
-    FAQS,
-    RISK_FACTORS,
-    PAIN_BANDS,
-    ROUTINE_LIMITS,
+
+def declared(*modules: str) -> tuple[Collection, ...]:
+    """The COLLECTION each module declares, in the order given."""
+    collections = []
+    for name in modules:
+        collection = getattr(import_module(name), "COLLECTION", None)
+        if not isinstance(collection, Collection):
+            raise TypeError(f"{name} declares no COLLECTION")
+        collections.append(collection)
+    return tuple(collections)
+
+
+COLLECTIONS: tuple[Collection, ...] = declared(
+    "service.content.sources",
+    "service.causes.collection",
+    "service.symptoms.collection",
+    "service.stretches.collection",
+    "service.exercises.collection",
+    "service.remedies.collection",
+    "service.routines.collection",
+    "service.faqs.collection",
+    "service.risk_factors.collection",
+    "service.pain_bands.collection",
+    "service.routine_limits.collection",
 )
 
 BY_NAME: dict[str, Collection] = {collection.name: collection for collection in COLLECTIONS}

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from importlib import import_module
 from typing import Any
 
 import pytest
 
-from service.catalogue import COLLECTIONS
+from service.catalogue import COLLECTIONS, declared
 from tests.helpers import all_items, assert_problem
 from tests.toolkit.clients import Client
+from tests.toolkit.repository import ROOT
 
 PUBLIC = [c.name for c in COLLECTIONS if c.public is not None]
 TITLE = {"faqs": "question"}
@@ -211,3 +213,20 @@ def test_cold_then_heat_timing_follows_the_article_and_overlaps_while_swelling_s
     assert heat["start_hour"] == 24 and heat["end_hour"] is None
     assert (heat["duration_minutes_min"], heat["duration_minutes_max"]) == (15, 20)
     assert cold["recovery_order"] < heat["recovery_order"]
+
+
+def test_every_collection_a_domain_declares_is_registered_once() -> None:
+    declaring = sorted(
+        f"service.{path.parent.name}.collection"
+        for path in (ROOT / "service").glob("*/collection.py")
+        if "\nCOLLECTION = " in path.read_text(encoding="utf-8")
+    )
+    assert len(declaring) >= 10
+    missing = [name for name in declaring if import_module(name).COLLECTION not in COLLECTIONS]
+    assert missing == [], "declared but not in service/catalogue.py"
+    assert len({id(collection) for collection in COLLECTIONS}) == len(COLLECTIONS)
+
+
+def test_a_module_that_declares_no_collection_is_refused_by_name() -> None:
+    with pytest.raises(TypeError, match="service.content.versioning declares no COLLECTION"):
+        declared("service.content.versioning")
