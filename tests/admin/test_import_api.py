@@ -9,19 +9,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from service import create_app
-from service.admin import keys
-from service.admin.audit import SYSTEM
-from service.admin.models import AuditEntry, Role, Tombstone
+from service.admin.models import AuditEntry, Tombstone
 from service.config import Settings
 from tests.helpers import assert_problem
 from tests.toolkit.clients import Client, client_with
-from tests.toolkit.database import MakeDatabaseUrl
-from tests.toolkit.repository import alembic_config
+from tests.toolkit.live import MakeLiveAdmin
 
 
 def without_times(value: Any) -> Any:
@@ -256,29 +251,17 @@ def test_a_bundle_must_be_an_object_of_lists(editor: Client) -> None:
 
 
 def test_export_then_import_into_an_empty_database_is_lossless(
-    app: Flask, editor: Client, exported: dict[str, Any], make_database_url: MakeDatabaseUrl
+    editor: Client, exported: dict[str, Any], make_live_admin: MakeLiveAdmin
 ) -> None:
-    url = make_database_url()
-    command.upgrade(alembic_config(url), "head")
-    settings: Settings = app.config["SETTINGS"]
-    empty = create_app(dataclasses.replace(settings, database_url=url))
-    try:
-        with empty.app_context():
-            from service import db
-
-            session = db.session()
-            _key, secret = keys.create_key(session, name="migrator", role=Role.EDITOR, actor=SYSTEM)
-            session.commit()
-        other = client_with(empty, secret)
-        assert other.get("/v1/admin/export").json == {name: [] for name in exported}
-        response = other.post("/v1/admin/import", json=exported)
-        assert response.status_code == HTTPStatus.OK, response.get_data(as_text=True)
-        assert {n: c["created"] for n, c in response.json["collections"].items()} == {
-            name: len(items) for name, items in exported.items()
-        }
-        assert other.get("/v1/admin/export").json == exported
-        # The public API serves the same catalogue from both databases (written at other times).
-        for path in ("/v1/stretches/cat-cow", "/v1/routines?page_size=100", "/v1/causes/sciatica"):
-            assert without_times(other.get(path).json) == without_times(editor.get(path).json)
-    finally:
-        empty.extensions["db"].dispose()
+    empty = make_live_admin(content={})
+    other = client_with(empty.app, empty.editor_key)
+    assert other.get("/v1/admin/export").json == {name: [] for name in exported}
+    response = other.post("/v1/admin/import", json=exported)
+    assert response.status_code == HTTPStatus.OK, response.get_data(as_text=True)
+    assert {n: c["created"] for n, c in response.json["collections"].items()} == {
+        name: len(items) for name, items in exported.items()
+    }
+    assert other.get("/v1/admin/export").json == exported
+    # The public API serves the same catalogue from both databases (written at other times).
+    for path in ("/v1/stretches/cat-cow", "/v1/routines?page_size=100", "/v1/causes/sciatica"):
+        assert without_times(other.get(path).json) == without_times(editor.get(path).json)

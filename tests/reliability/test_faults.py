@@ -6,30 +6,22 @@ PostgreSQL that is restarted is a private cluster the test creates (never the sh
 
 from __future__ import annotations
 
-import dataclasses
 import http.client
 import json
 import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from flask import Flask
 
-from service import create_app, db
-from service.admin import keys
-from service.admin.audit import SYSTEM
-from service.admin.bundle import import_bundle
-from service.admin.models import AuditEntry, Role
-from service.config import Settings
-from service.db import Database, make_engine
+from service import db
+from service.admin.models import AuditEntry
+from service.db import make_engine
 from service.faqs.models import Faq
 from tests.reliability.servers import (
     gunicorn,
@@ -39,7 +31,7 @@ from tests.reliability.servers import (
 )
 from tests.toolkit.clients import client_with
 from tests.toolkit.database import MakeDatabaseUrl
-from tests.toolkit.repository import alembic_config
+from tests.toolkit.live import MakeLiveAdmin
 
 PROBLEM = "application/problem+json"
 SOURCE = "article-back-pain-after-stretching"
@@ -387,31 +379,13 @@ def test_a_job_whose_worker_is_killed_is_finished_exactly_once_by_another(
     assert time.monotonic() - killed_at > 2
 
 
-@pytest.fixture
-def live(
-    app: Flask, make_database_url: MakeDatabaseUrl, seed_bundle: dict[str, list[Any]]
-) -> Iterator[tuple[Flask, str]]:
-    """An app on a database of its own, with only the FAQs and their sources, whose requests
-    really commit, and an editor key. (On the whole seeded catalogue of live_admin, eight
-    SQLite writers wait past the lock timeout on a loaded machine.)"""
-    url = make_database_url()
-    command.upgrade(alembic_config(url), "head")
-    settings: Settings = app.config["SETTINGS"]
-    live = create_app(dataclasses.replace(settings, database_url=url))
-    with live.app_context():
-        session = db.session()
-        import_bundle(session, {"sources": seed_bundle["sources"], "faqs": seed_bundle["faqs"]})
-        _key, secret = keys.create_key(session, name="editors", role=Role.EDITOR, actor=SYSTEM)
-        session.commit()
-    try:
-        yield live, secret
-    finally:
-        database: Database = live.extensions["db"]
-        database.dispose()  # the pool and the content-version listener
-
-
-def test_many_editors_at_once_lose_no_update(live: tuple[Flask, str]) -> None:
-    app, secret = live
+def test_many_editors_at_once_lose_no_update(
+    make_live_admin: MakeLiveAdmin, seed_bundle: dict[str, list[Any]]
+) -> None:
+    # Only the FAQs and their sources: on the whole seeded catalogue, eight SQLite writers
+    # wait past the lock timeout on a loaded machine.
+    live = make_live_admin(content={"sources": seed_bundle["sources"], "faqs": seed_bundle["faqs"]})
+    app, secret = live.app, live.editor_key
     slugs = ["how-to-stretch-safely", "hydration-flexibility-and-back-pain"]
     editors, rounds = 8, 4
     start = threading.Barrier(editors)

@@ -53,15 +53,14 @@ class _Template:
     copies: list[str]
 
 
-@pytest.fixture(scope="session")
-def live_template(make_database_url: MakeDatabaseUrl) -> Iterator[_Template]:
-    """A migrated and seeded database with two keys, copied for each LiveAdmin."""
-    url = make_database_url()
+def _fill(url: str, bundle: dict[str, list[Any]]) -> tuple[str, str]:
+    """Migrate the database at `url`, import `bundle` and make a key of each role: their
+    secrets (editor, admin)."""
     command.upgrade(alembic_config(url), "head")
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            import_bundle(session, read_seed(SEED))
+            import_bundle(session, bundle)
             _key, editor = keys.create_key(
                 session, name="live editor", role=Role.EDITOR, actor=SYSTEM
             )
@@ -73,6 +72,14 @@ def live_template(make_database_url: MakeDatabaseUrl) -> Iterator[_Template]:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         engine.dispose()
+    return editor, admin
+
+
+@pytest.fixture(scope="session")
+def live_template(make_database_url: MakeDatabaseUrl) -> Iterator[_Template]:
+    """A migrated and seeded database with two keys, copied for each LiveAdmin."""
+    url = make_database_url()
+    editor, admin = _fill(url, read_seed(SEED))
     template = _Template(url, editor, admin, [])
     yield template
     for copy in template.copies:
@@ -98,18 +105,24 @@ def _copy_database(template: str, tmp_path: Path) -> str:
 
 @pytest.fixture
 def make_live_admin(
-    app: Flask, live_template: _Template, tmp_path: Path
+    app: Flask, live_template: _Template, make_database_url: MakeDatabaseUrl, tmp_path: Path
 ) -> Iterator[MakeLiveAdmin]:
-    """Build a LiveAdmin (a seeded database of its own), with settings changed as asked; each
-    is disposed of at the end of the test (its pool closed, its version listener stopped)."""
+    """Build a LiveAdmin, with settings changed as asked: on a copy of the seeded database, or,
+    given `content` (a bundle), on a database holding only that content. Each is disposed of at
+    the end of the test (its pool closed, its version listener stopped)."""
     made: list[LiveAdmin] = []
 
-    def make(**settings_changes: Any) -> LiveAdmin:
-        url = _copy_database(live_template.url, tmp_path)
-        live_template.copies.append(url)
+    def make(content: dict[str, list[Any]] | None = None, **settings_changes: Any) -> LiveAdmin:
+        if content is None:
+            url = _copy_database(live_template.url, tmp_path)
+            live_template.copies.append(url)
+            editor, admin = live_template.editor_key, live_template.admin_key
+        else:
+            url = make_database_url()
+            editor, admin = _fill(url, content)
         settings: Settings = app.config["SETTINGS"]
         live = create_app(dataclasses.replace(settings, database_url=url, **settings_changes))
-        made.append(LiveAdmin(live, live_template.editor_key, live_template.admin_key, url))
+        made.append(LiveAdmin(live, editor, admin, url))
         return made[-1]
 
     try:
