@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
         echo=settings.sql_echo,
         pooler=settings.database_pooler,
         lock_timeout_ms=settings.lock_timeout_ms,
+        pool=db.Pool(settings.database_pool_size, settings.database_pool_timeout),
         read_url=settings.read_database_url,
     )
     errors.register(app)

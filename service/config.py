@@ -17,6 +17,8 @@ VARIABLES = frozenset(
     {
         "DATABASE_URL",
         "DATABASE_POOLER",
+        "DATABASE_POOL_SIZE",
+        "DATABASE_POOL_TIMEOUT",
         "MAX_CONTENT_LENGTH",
         "MAX_IMPORT_LENGTH",
         "SQL_ECHO",
@@ -135,6 +137,10 @@ class Settings:
     database_pooler: str = "none"
     # A streaming replica of DATABASE_URL that public reads may use (service/replica.py).
     read_database_url: str | None = None
+    # Connections each worker process keeps to the database (as many again open at a peak),
+    # and how long a request waits for one when all are busy before it is answered 503.
+    database_pool_size: int = 5
+    database_pool_timeout: int = 10
     max_content_length: int = 1_048_576
     # Bundles for POST /v1/admin/import are far larger than any other body.
     max_import_length: int = 52_428_800
@@ -185,6 +191,8 @@ class Settings:
             database_url=database_url,
             read_database_url=_read_database_url(env, database_url),
             database_pooler=_choice(env, "DATABASE_POOLER", "none", ("none", "transaction")),
+            database_pool_size=_int(env, "DATABASE_POOL_SIZE", 5, 1, 100),
+            database_pool_timeout=_int(env, "DATABASE_POOL_TIMEOUT", 10, 1, 60),
             max_content_length=_int(env, "MAX_CONTENT_LENGTH", 1_048_576, 1024, 104_857_600),
             max_import_length=_int(env, "MAX_IMPORT_LENGTH", 52_428_800, 1024, 1_073_741_824),
             sql_echo=_bool(env, "SQL_ECHO", False),

@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -82,12 +83,28 @@ def backend(bind: str | sa.URL | Engine | sa.Connection | Session) -> str:
 DEFAULT_LOCK_TIMEOUT_MS = 5000
 
 
+@dataclass(frozen=True)
+class Pool:
+    """The connections each process keeps (as many again open at a peak), and how long a
+    request waits for one when every one is busy: past it, a 503 with Retry-After."""
+
+    size: int = 5
+    timeout: int = 10
+
+    def arguments(self, url: str) -> dict[str, Any]:
+        database = sa.engine.make_url(url).database
+        if backend(url) == "sqlite" and database in (None, "", ":memory:"):
+            return {}  # one connection per thread: no queue to wait in
+        return {"pool_size": self.size, "max_overflow": self.size, "pool_timeout": self.timeout}
+
+
 def make_engine(
     url: str,
     *,
     echo: bool = False,
     pooler: str = "none",
     lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS,
+    pool: Pool = Pool(),
 ) -> Engine:
     # A failed statement's error (logged with its traceback) must not carry its parameters:
     # they hold key hashes, editors' text, whatever a client sent.
@@ -95,6 +112,7 @@ def make_engine(
         "echo": echo,
         "json_serializer": _json_dumps,
         "hide_parameters": True,
+        **pool.arguments(url),
     }
     if backend(url) == "sqlite":
         # SQLite has one write lock per database: `timeout` is how long a writer waits for it.
@@ -285,9 +303,10 @@ def init_app(
     pooler: str = "none",
     lock_timeout_ms: int = DEFAULT_LOCK_TIMEOUT_MS,
     read_url: str | None = None,
+    pool: Pool = Pool(),
 ) -> Database:
-    engine = make_engine(url, echo=echo, pooler=pooler, lock_timeout_ms=lock_timeout_ms)
-    read_engine = make_engine(read_url, echo=echo, pooler=pooler) if read_url else None
+    engine = make_engine(url, echo=echo, pooler=pooler, lock_timeout_ms=lock_timeout_ms, pool=pool)
+    read_engine = make_engine(read_url, echo=echo, pooler=pooler, pool=pool) if read_url else None
     database = Database(engine, pooler, read_engine)
     app.extensions["db"] = database
 

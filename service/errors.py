@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Flask, Response, json, request
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -162,6 +163,16 @@ def register(app: Flask) -> None:
         return problem(
             HTTPStatus.SERVICE_UNAVAILABLE,
             "The database is unavailable; try again shortly.",
+            headers={"Retry-After": "1"},
+        )
+
+    @app.errorhandler(sa_exc.TimeoutError)
+    def _no_connection_free(_error: sa_exc.TimeoutError) -> Response:
+        # Every pooled connection stayed busy for DATABASE_POOL_TIMEOUT: a peak, not a bug.
+        log.warning("database pool exhausted")
+        return problem(
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "The service is busy; try again shortly.",
             headers={"Retry-After": "1"},
         )
 

@@ -33,6 +33,12 @@ def test_body_timeout_and_the_shared_counters_file_are_read() -> None:
     assert Settings.from_env({}).ratelimit_file is None
 
 
+def test_the_pool_size_and_wait_are_read() -> None:
+    settings = Settings.from_env({"DATABASE_POOL_SIZE": "8", "DATABASE_POOL_TIMEOUT": "3"})
+    assert (settings.database_pool_size, settings.database_pool_timeout) == (8, 3)
+    assert (Settings().database_pool_size, Settings().database_pool_timeout) == (5, 10)
+
+
 def test_plain_postgresql_url_uses_psycopg_3() -> None:
     settings = Settings.from_env({"DATABASE_URL": "postgresql://root@127.0.0.1:5432/backcare"})
     assert settings.database_url == "postgresql+psycopg://root@127.0.0.1:5432/backcare"
@@ -55,6 +61,8 @@ def test_plain_postgresql_url_uses_psycopg_3() -> None:
         ({"PROXY_HOPS": "-1"}, "PROXY_HOPS"),
         ({"BODY_TIMEOUT": "0"}, "BODY_TIMEOUT must be between"),
         ({"BODY_TIMEOUT": "soon"}, "BODY_TIMEOUT must be an integer"),
+        ({"DATABASE_POOL_SIZE": "0"}, "DATABASE_POOL_SIZE must be between"),
+        ({"DATABASE_POOL_TIMEOUT": "forever"}, "DATABASE_POOL_TIMEOUT must be an integer"),
     ],
 )
 def test_bad_values_are_refused_with_a_clear_message(env: dict[str, str], message: str) -> None:

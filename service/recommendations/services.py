@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,13 +13,23 @@ from service.recommendations.engine import Answer, Request, Rules, recommend
 from service.recommendations.rules import load_rules
 
 
-def current_rules(version: int, session: Session, cache: LRU) -> Rules:
-    """The published rules at `version`; reloaded only when an editor has changed the content."""
+def current_rules(
+    version: int, session: Session, cache: LRU, loading: AbstractContextManager[Any] | None = None
+) -> Rules:
+    """The published rules at `version`; reloaded only when an editor has changed the content.
+
+    `loading` (a lock) makes the requests that miss together wait for one load instead of
+    each loading the whole catalogue at once (on a large one, seconds of work each, and a
+    database connection each while they wait).
+    """
     key = (version,)
     rules: Rules | None = cache.get(key)
     if rules is None:
-        rules = load_rules(session)
-        cache.put(key, rules)
+        with loading or nullcontext():
+            rules = cache.get(key)  # loaded while this request waited
+            if rules is None:
+                rules = load_rules(session)
+                cache.put(key, rules)
     return rules
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from flask import current_app, g
 
 from service import db
@@ -11,6 +13,7 @@ from service.recommendations.engine import Rules
 from service.recommendations.services import current_rules
 
 CACHE_KEY = "recommendation_rules"
+LOADING_KEY = "recommendation_rules_loading"
 # Serialised answers by (content version, request): a new version makes old ones unreachable.
 ANSWERS_KEY = "recommendation_answers"
 
@@ -18,6 +21,8 @@ ANSWERS_KEY = "recommendation_answers"
 def init_app_cache(extensions: dict[str, object]) -> None:
     # A few versions: requests that started before an edit may still ask for the old one.
     extensions[CACHE_KEY] = LRU(4)
+    # Made with the app, after gevent has patched threading in a worker: a greenlet lock.
+    extensions[LOADING_KEY] = threading.Lock()
     extensions[ANSWERS_KEY] = LRU(2048)
 
 
@@ -32,6 +37,7 @@ def content_version_now() -> int:
 def rules_now() -> Rules:
     if "rules" not in g:
         cache: LRU = current_app.extensions[CACHE_KEY]
-        g.rules = current_rules(content_version_now(), db.session(), cache)
+        loading = current_app.extensions[LOADING_KEY]
+        g.rules = current_rules(content_version_now(), db.session(), cache, loading)
     rules: Rules = g.rules
     return rules
