@@ -155,6 +155,12 @@ def find(session: Session, query: Query, language: str, window: int) -> Matches:
             params.update(values)
     if not parts:
         return Matches([], exhaustive=True)
+    if postgresql:
+        # How many documents a word matches differs by orders of magnitude from one word to
+        # the next, and queries of the same shape share one statement: a plan made for the
+        # parameters seen, never a generic one (which, once psycopg prepares the statement,
+        # scanned every document for a rare word: 0.6 s instead of 20 ms at 100k items).
+        session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = session.execute(sa.text(" UNION ALL ".join(parts)), params).all()
     per_question: dict[int, int] = {}
     found: list[Match] = []
