@@ -228,5 +228,5 @@ def test_every_collection_a_domain_declares_is_registered_once() -> None:
 
 
 def test_a_module_that_declares_no_collection_is_refused_by_name() -> None:
-    with pytest.raises(TypeError, match="service.content.versioning declares no COLLECTION"):
+    with pytest.raises(TypeError, match=r"service\.content\.versioning declares no COLLECTION"):
         declared("service.content.versioning")
