@@ -1,0 +1,101 @@
+"""Fixtures of the media tests: a storage of the test's own (local disk, or a prefix in the
+SeaweedFS bucket), and uploads through the admin API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+from flask import Flask
+from werkzeug.test import TestResponse
+
+from service.db import Database
+from service.media import files
+from service.media.storage import LocalStorage, S3Storage, Storage
+from tests.toolkit.clients import Client
+from tests.toolkit.seaweedfs import S3Server
+
+
+class Stored(Protocol):
+    """The storage a test's app writes to, and the keys it holds."""
+
+    storage: Storage
+
+    def keys(self) -> list[str]: ...
+
+
+class _Local:
+    def __init__(self, root: Path) -> None:
+        self.storage = LocalStorage(root)
+
+    def keys(self) -> list[str]:
+        # Every file on disk, temporary ones included: nothing may be left behind.
+        root = self.storage.root
+        if not root.is_dir():
+            return []
+        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+class _Bucket:
+    def __init__(self, server: S3Server) -> None:
+        self.server = server
+        self.prefix = server.new_prefix()
+        self.storage = S3Storage(server.bucket, self.prefix, client=server.client())
+
+    def keys(self) -> list[str]:
+        return [k.removeprefix(f"{self.prefix}/") for k in self.server.keys(f"{self.prefix}/")]
+
+
+def use_storage(app: Flask, storage: Storage) -> Storage:
+    """Point the app at `storage`; returns the storage it had."""
+    media: dict[str, Any] = app.extensions["media"]
+    before: Storage = media["storage"]
+    media["storage"] = storage
+    database: Database = app.extensions["db"]
+    files.attach(database.sessionmaker, storage)
+    return before
+
+
+@pytest.fixture(params=["local", "s3"])
+def stored(request: pytest.FixtureRequest, app: Flask, tmp_path: Path) -> Iterator[Stored]:
+    """The test's own storage, on local disk and (a second run) in a SeaweedFS bucket."""
+    chosen: Stored
+    if request.param == "local":
+        chosen = _Local(tmp_path / "media")
+    else:
+        chosen = _Bucket(request.getfixturevalue("s3_server"))
+    before = use_storage(app, chosen.storage)
+    try:
+        yield chosen
+    finally:
+        use_storage(app, before)
+
+
+@pytest.fixture
+def local(app: Flask, tmp_path: Path) -> Iterator[Stored]:
+    """The test's own storage on local disk (for rules that do not depend on the storage)."""
+    chosen = _Local(tmp_path / "media")
+    before = use_storage(app, chosen.storage)
+    try:
+        yield chosen
+    finally:
+        use_storage(app, before)
+
+
+Upload = Callable[..., TestResponse]
+
+
+@pytest.fixture
+def upload(editor: Client) -> Upload:
+    """POST /v1/admin/media-uploads with `data` as the file and the other fields as given."""
+
+    def send(data: bytes, filename: str = "picture.jpg", **fields: Any) -> TestResponse:
+        import io
+
+        form: dict[str, Any] = {k: str(v) for k, v in fields.items()}
+        form["file"] = (io.BytesIO(data), filename)
+        return editor.post("/v1/admin/media-uploads", data=form, content_type="multipart/form-data")
+
+    return send
