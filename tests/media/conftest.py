@@ -23,14 +23,14 @@ class Stored(Protocol):
 
     storage: Storage
 
-    def keys(self) -> list[str]: ...
+    def files(self) -> list[str]: ...
 
 
 class _Local:
     def __init__(self, root: Path) -> None:
         self.storage = LocalStorage(root)
 
-    def keys(self) -> list[str]:
+    def files(self) -> list[str]:
         # Every file on disk, temporary ones included: nothing may be left behind.
         root = self.storage.root
         if not root.is_dir():
@@ -44,7 +44,7 @@ class _Bucket:
         self.prefix = server.new_prefix()
         self.storage = S3Storage(server.bucket, self.prefix, client=server.client())
 
-    def keys(self) -> list[str]:
+    def files(self) -> list[str]:
         return [k.removeprefix(f"{self.prefix}/") for k in self.server.keys(f"{self.prefix}/")]
 
 

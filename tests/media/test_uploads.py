@@ -39,7 +39,7 @@ def test_a_jpeg_is_stored_upright_without_exif_or_gps(
     assert not images.open_image(kept).getexif()
     assert item["byte_size"] == len(kept)
     # Every rendition is as clean.
-    for key in stored.keys():
+    for key in stored.files():
         data = stored.storage.get(key)
         assert data is not None and images.SECRET.encode() not in data, key
 
@@ -57,7 +57,7 @@ def test_a_png_keeps_its_transparency_and_loses_its_text_chunks(
     assert image.mode == "RGBA" and not getattr(image, "text", {})
     # Without WebP a transparent picture falls back to PNG, never JPEG; 700 px wide, it is
     # never enlarged to 1280 but served at its own width.
-    names = {key.split("/", 1)[1] for key in stored.keys()}
+    names = {key.split("/", 1)[1] for key in stored.files()}
     assert names == {
         "original.png",
         *(f"{width}w.{kind}" for width in (320, 640, 700) for kind in ("webp", "png")),
@@ -92,7 +92,7 @@ def test_anything_but_jpeg_png_and_webp_is_415_and_stores_nothing(
     before = assets(session)
     response = upload(data, filename)
     assert_problem(response, HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "JPEG, PNG or WebP")
-    assert local.keys() == [] and assets(session) == before
+    assert local.files() == [] and assets(session) == before
 
 
 def test_a_damaged_picture_is_422_and_stores_nothing(
@@ -100,7 +100,7 @@ def test_a_damaged_picture_is_422_and_stores_nothing(
 ) -> None:
     before = assets(session)
     assert_problem(upload(images.truncated()), HTTPStatus.UNPROCESSABLE_ENTITY, "damaged")
-    assert local.keys() == [] and assets(session) == before
+    assert local.files() == [] and assets(session) == before
 
 
 def test_a_decompression_bomb_is_refused_at_once_from_its_header(
@@ -112,7 +112,7 @@ def test_a_decompression_bomb_is_refused_at_once_from_its_header(
     response = upload(bomb, "bomb.png")
     assert time.monotonic() - started < 2
     assert_problem(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "pixels")
-    assert local.keys() == []
+    assert local.files() == []
 
 
 def test_media_max_pixels_and_max_bytes_are_413(
@@ -135,12 +135,12 @@ def test_the_same_picture_twice_is_one_asset(
     first = upload(data, "a.jpg", alt="First")
     assert first.status_code == HTTPStatus.CREATED
     assert first.headers["Location"] == f"/v1/admin/media/{first.json['slug']}"
-    before, keys = assets(session), stored.keys()
+    before, keys = assets(session), stored.files()
     second = upload(data, "b.jpg", alt="Second", slug="another-slug")
     assert second.status_code == HTTPStatus.OK
     assert second.json["slug"] == first.json["slug"]
     assert second.json["item"]["alt"] == "First"
-    assert assets(session) == before and stored.keys() == keys
+    assert assets(session) == before and stored.files() == keys
 
 
 def test_the_asset_is_named_by_its_sha256_unless_given_a_slug(
@@ -172,7 +172,7 @@ def test_bad_fields_are_422_naming_them_and_store_nothing(
         upload(images.picture(200, 200, "PNG"), **fields), HTTPStatus.UNPROCESSABLE_ENTITY
     )
     assert set(body["errors"]) == {path}
-    assert local.keys() == []
+    assert local.files() == []
 
 
 def test_an_upload_needs_a_file_sent_as_a_form(editor: Client, local: Stored) -> None:
@@ -193,4 +193,4 @@ def test_uploads_need_an_editor_key(client: Client, local: Stored) -> None:
         content_type="multipart/form-data",
     )
     assert response.status_code == HTTPStatus.UNAUTHORIZED
-    assert local.keys() == []
+    assert local.files() == []
