@@ -97,6 +97,7 @@ def admin_blueprint() -> AdminBlueprint:
     )
 
     @blp.route("/media-uploads", methods=["POST"])
+    @blp.etag
     @blp.doc(operationId="admin_upload_media", requestBody=UPLOAD_BODY)
     @blp.response(201, ADMIN_ITEM_SCHEMAS["media"])
     @blp.alt_response(

@@ -25,6 +25,8 @@ class Stored(Protocol):
 
     def files(self) -> list[str]: ...
 
+    def remove(self, key: str) -> None: ...
+
 
 class _Local:
     def __init__(self, root: Path) -> None:
@@ -37,6 +39,9 @@ class _Local:
             return []
         return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
+    def remove(self, key: str) -> None:
+        (self.storage.root / key).unlink()
+
 
 class _Bucket:
     def __init__(self, server: S3Server) -> None:
@@ -46,6 +51,9 @@ class _Bucket:
 
     def files(self) -> list[str]:
         return [k.removeprefix(f"{self.prefix}/") for k in self.server.keys(f"{self.prefix}/")]
+
+    def remove(self, key: str) -> None:
+        self.server.client().delete_object(Bucket=self.server.bucket, Key=f"{self.prefix}/{key}")
 
 
 def use_storage(app: Flask, storage: Storage) -> Storage:
@@ -85,6 +93,7 @@ def local(app: Flask, tmp_path: Path) -> Iterator[Stored]:
 
 
 Upload = Callable[..., TestResponse]
+Publish = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture
@@ -99,3 +108,23 @@ def upload(editor: Client) -> Upload:
         return editor.post("/v1/admin/media-uploads", data=form, content_type="multipart/form-data")
 
     return send
+
+
+@pytest.fixture
+def publish(editor: Client, upload: Upload) -> Publish:
+    """Upload a picture, give it alt text and a review, publish it: its admin view."""
+
+    def make(data: bytes, slug: str, alt: str = "A person doing the stretch.") -> dict[str, Any]:
+        created = upload(data, slug=slug, alt=alt)
+        assert created.status_code == 201, created.get_data(as_text=True)
+        review = {"last_reviewed": "2026-12-01", "reviewed_by": "Physio"}
+        patched = editor.patch(
+            f"/v1/admin/media/{slug}", json=review, headers={"If-Match": created.headers["ETag"]}
+        )
+        assert patched.status_code == 200, patched.get_data(as_text=True)
+        published = editor.post(f"/v1/admin/media/{slug}/publish")
+        assert published.status_code == 200, published.get_data(as_text=True)
+        view: dict[str, Any] = published.json
+        return view
+
+    return make
