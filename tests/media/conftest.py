@@ -9,19 +9,19 @@ from typing import Any, Protocol
 
 import pytest
 from flask import Flask
-from werkzeug.test import TestResponse
 
 from service.db import Database
 from service.media import files
 from service.media.storage import LocalStorage, S3Storage, Storage
-from tests.toolkit.clients import Client
+from tests.toolkit.clients import Client, Response
 from tests.toolkit.seaweedfs import S3Server
 
 
 class Stored(Protocol):
     """The storage a test's app writes to, and the keys it holds."""
 
-    storage: Storage
+    @property
+    def storage(self) -> Storage: ...
 
     def files(self) -> list[str]: ...
 
@@ -92,7 +92,7 @@ def local(app: Flask, tmp_path: Path) -> Iterator[Stored]:
         use_storage(app, before)
 
 
-Upload = Callable[..., TestResponse]
+Upload = Callable[..., Response]
 Publish = Callable[..., dict[str, Any]]
 
 
@@ -100,7 +100,7 @@ Publish = Callable[..., dict[str, Any]]
 def upload(editor: Client) -> Upload:
     """POST /v1/admin/media-uploads with `data` as the file and the other fields as given."""
 
-    def send(data: bytes, filename: str = "picture.jpg", **fields: Any) -> TestResponse:
+    def send(data: bytes, filename: str = "picture.jpg", **fields: Any) -> Response:
         import io
 
         form: dict[str, Any] = {k: str(v) for k, v in fields.items()}
