@@ -386,6 +386,7 @@ def import_parsed(
         wanted = slugs[name] if prune else {item["slug"] for item in items} & slugs[name]
         rows[name] = load_by_slug(session, BY_NAME[name], wanted, with_relations=True)
     _reference_errors(parsed, slugs, prune, problems)
+    _collection_checks(session, parsed, problems)
     plans, before = _plan(parsed, rows, problems, require_review=require_review, progress=progress)
     if prune:
         for name, plan in plans.items():
@@ -563,6 +564,17 @@ def _reference_errors(
                     problems.add(
                         f"{name}.{index}.{path}", [f"No {target} item has the slug {slug!r}."]
                     )
+
+
+def _collection_checks(session: Session, parsed: ParsedBundle, problems: Problems) -> None:
+    """What each collection checks against what is stored (a picture's file)."""
+    for name, items in parsed.items.items():
+        check = BY_NAME[name].check
+        if check is None or not items:
+            continue
+        for position, path, messages in check(session, items):
+            index = parsed.index[name][items[position]["slug"]]
+            problems.add(f"{name}.{index}.{path}", messages)
 
 
 def _dangling_after_prune(

@@ -158,6 +158,9 @@ def _validate(
         problem = review_problem(data, before=before)
         if problem:
             errors["last_reviewed"] = [problem]
+        if collection.check is not None:
+            for _index, path, found in collection.check(session, [data]):
+                errors[path] = found
     if errors or data is None:
         prefixed = {f"json.{path}": messages for path, messages in sorted(errors.items())}
         if len(prefixed) <= MAX_LISTED_PROBLEMS:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.content.collection import SOURCES, Collection, PublicApi
-from service.media import queries, schemas
+from service.media import files, queries, schemas
 from service.media.models import MediaAsset
 
 COLLECTION = Collection(
@@ -11,6 +11,7 @@ COLLECTION = Collection(
     model=MediaAsset,
     input_schema=schemas.MediaInSchema,
     relations=SOURCES,
+    check=files.check_stored,
     public=PublicApi(
         singular="media_asset",
         description=(

@@ -8,6 +8,7 @@ them), never left behind (no orphans).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,6 +39,55 @@ def attach(factory: sessionmaker[Session], storage: Storage) -> None:
 def storage_of(session: Session) -> Storage | None:
     storage: Storage | None = session.info.get(STORAGE_KEY)
     return storage
+
+
+def check_stored(
+    session: Session, assets: Sequence[Mapping[str, Any]]
+) -> list[tuple[int, str, list[str]]]:
+    """Each asset names a stored picture, and says what that file is (its format, size...).
+
+    Checked where the session knows its storage (every app's session does).
+    """
+    storage = storage_of(session)
+    if storage is None:
+        return []
+    facts: dict[str, dict[str, Any] | None] = {}
+    problems: list[tuple[int, str, list[str]]] = []
+    for index, asset in enumerate(assets):
+        sha256 = asset["sha256"]
+        if sha256 not in facts:
+            facts[sha256] = _facts(storage, sha256)
+        found = facts[sha256]
+        if found is None:
+            problems.append(
+                (
+                    index,
+                    "sha256",
+                    [
+                        "No stored picture has this sha256: upload the picture, or import the "
+                        "media archive before the bundle."
+                    ],
+                )
+            )
+            continue
+        for name, value in found.items():
+            if asset.get(name) != value:
+                problems.append((index, name, [f"Must be {value!r}, as the stored file is."]))
+    return problems
+
+
+def _facts(storage: Storage, sha256: str) -> dict[str, Any] | None:
+    found = find_original(storage, sha256)
+    if found is None:
+        return None
+    pixels = images.pixels_of(found[1])
+    return {
+        "format": images.FORMATS[images.format_of(found[1])],
+        "width": pixels.width,
+        "height": pixels.height,
+        "byte_size": len(found[1]),
+        "transparent": pixels.mode == "RGBA",
+    }
 
 
 def original_name(cleaned: images.Cleaned) -> str:

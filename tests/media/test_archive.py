@@ -73,7 +73,10 @@ def test_export_then_import_gives_the_same_catalogue_and_the_same_files(
     client: Client,
     empty: tuple[Client, LocalStorage],
     local: Stored,
+    app: Flask,
 ) -> None:
+    # This instance has the seed's picture, as `flask seed` left it, and three uploads.
+    import_files(local.storage, seed_pictures(), app.extensions["media"]["limits"])
     publish(images.picture(1400, 900, "JPEG"), "plank-side")
     publish(images.png_with_alpha_and_text(), "plank-diagram")
     upload(images.picture(600, 600, "WEBP"), slug="plank-draft")
@@ -87,18 +90,22 @@ def test_export_then_import_gives_the_same_catalogue_and_the_same_files(
     for name, data in originals.items():
         assert name.startswith(hashlib.sha256(data).hexdigest())
     bundle = editor.get("/v1/admin/export").json
-    shas = {item["sha256"] for item in bundle["media"]}
-    # The three uploads (the seed's picture is in the bundle, but not in this test's storage).
-    assert {name.split(".")[0] for name in originals} == shas - {
-        item["sha256"] for item in bundle["media"] if item["slug"] == "cat-cow-round-back"
-    }
+    assert {name.split(".")[0] for name in originals} == {i["sha256"] for i in bundle["media"]}
+    assert len(originals) == 4
 
     other, other_storage = empty
+    # The bundle first is refused: it names pictures the instance does not have.
+    early = other.post("/v1/admin/import", json=bundle)
+    body = assert_problem(early, HTTPStatus.UNPROCESSABLE_ENTITY, "media archive")
+    assert {path for path in body["errors"] if path.startswith("media.")} == {
+        f"media.{index}.sha256" for index in range(4)
+    }
+
     imported = other.post("/v1/admin/media-archive", data=archive.data, content_type=TAR)
     assert imported.status_code == HTTPStatus.OK, imported.get_data(as_text=True)
-    assert imported.json == {"stored": 3, "unchanged": 0}
+    assert imported.json == {"stored": 4, "unchanged": 0}
     again = other.post("/v1/admin/media-archive", data=archive.data, content_type=TAR)
-    assert again.json == {"stored": 0, "unchanged": 3}
+    assert again.json == {"stored": 0, "unchanged": 4}
     loaded = other.post("/v1/admin/import", json=bundle)
     assert loaded.status_code == HTTPStatus.OK, loaded.get_data(as_text=True)
     assert other.get("/v1/admin/export").json == bundle
@@ -173,3 +180,18 @@ def test_the_seed_pictures_load_into_a_storage(app: Flask, tmp_path: Path) -> No
     assert len(result.stored) == len(pictures) >= 1
     for name in pictures:
         assert storage.exists(f"{name.split('.')[0]}/original.png")
+
+
+def test_an_asset_says_what_its_stored_file_is(
+    upload: Upload, local: Stored, editor: Client
+) -> None:
+    created = upload(images.picture(640, 480, "JPEG"), slug="measured")
+    item = created.json["item"]
+    etag = created.headers["ETag"]
+    wrong = {**item, "width": 9999, "format": "png"}
+    put = editor.put("/v1/admin/media/measured", json=wrong, headers={"If-Match": etag})
+    body = assert_problem(put, HTTPStatus.UNPROCESSABLE_ENTITY, "as the stored file is")
+    assert set(body["errors"]) == {"json.width", "json.format"}
+    elsewhere = {**item, "slug": "elsewhere", "sha256": "0" * 64}
+    created_elsewhere = editor.post("/v1/admin/media", json=elsewhere)
+    assert_problem(created_elsewhere, HTTPStatus.UNPROCESSABLE_ENTITY, "json.sha256")

@@ -70,12 +70,12 @@ def app(
     settings = Settings(database_url=url, ratelimit_enabled=False, media_root=media_root)
     app = create_app(settings, TESTING=True)
     database: Database = app.extensions["db"]
+    # The seed's pictures are stored first, as `flask seed` stores them.
+    media = app.extensions["media"]
+    import_files(media["storage"], seed_pictures(), media["limits"])
     with database.sessionmaker() as session:
         import_bundle(session, read_seed(SEED))
         session.commit()
-    # The seed's pictures are stored as `flask seed` stores them.
-    media = app.extensions["media"]
-    import_files(media["storage"], seed_pictures(), media["limits"])
     yield app
     database.dispose()
 
