@@ -36,6 +36,10 @@ LICENCES = (
 )
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 ALT_NEEDED = "A published picture needs alt text (for people who cannot see it)."
+SOURCE_NEEDED = (
+    "A published picture cites a source, as every published item does: what it illustrates, "
+    "or backcare-editorial for the editors' own."
+)
 
 
 class RenditionSchema(Schema):
@@ -168,9 +172,16 @@ class MediaInSchema(MediaFieldsSchema, BundleItemSchema):
     transparent = flag()
 
     @ma.validates_schema
-    def _alt_before_publishing(self, data: dict[str, Any], **_kwargs: Any) -> None:
-        if data.get("status", Status.PUBLISHED) is Status.PUBLISHED and not data.get("alt"):
-            raise ma.ValidationError({"alt": [ALT_NEEDED]})
+    def _before_publishing(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if data.get("status", Status.PUBLISHED) is not Status.PUBLISHED:
+            return
+        errors = {}
+        if not data.get("alt"):
+            errors["alt"] = [ALT_NEEDED]
+        if not data.get("sources"):
+            errors["sources"] = [SOURCE_NEEDED]
+        if errors:
+            raise ma.ValidationError(errors)
 
 
 class MediaLinkInSchema(Schema):

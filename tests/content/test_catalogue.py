@@ -12,7 +12,7 @@ from tests.helpers import all_items, assert_problem
 from tests.toolkit.clients import Client
 
 PUBLIC = [c.name for c in COLLECTIONS if c.public is not None]
-TITLE = {"faqs": "question"}
+TITLE = {"faqs": "question", "media": "alt"}
 
 
 @pytest.mark.parametrize("collection", PUBLIC)

@@ -117,7 +117,11 @@ def publish(editor: Client, upload: Upload) -> Publish:
     def make(data: bytes, slug: str, alt: str = "A person doing the stretch.") -> dict[str, Any]:
         created = upload(data, slug=slug, alt=alt)
         assert created.status_code == 201, created.get_data(as_text=True)
-        review = {"last_reviewed": "2026-12-01", "reviewed_by": "Physio"}
+        review = {
+            "last_reviewed": "2026-12-01",
+            "reviewed_by": "Physio",
+            "sources": ["backcare-editorial"],
+        }
         patched = editor.patch(
             f"/v1/admin/media/{slug}", json=review, headers={"If-Match": created.headers["ETag"]}
         )

@@ -86,7 +86,11 @@ def test_a_picture_without_alt_text_cannot_be_published_by_any_path(
     upload: Upload, local: Stored, editor: Client
 ) -> None:
     created = upload(images.picture(500, 500, "PNG"), slug="no-alt")
-    review = {"last_reviewed": "2026-12-01", "reviewed_by": "Physio"}
+    review = {
+        "last_reviewed": "2026-12-01",
+        "reviewed_by": "Physio",
+        "sources": ["backcare-editorial"],
+    }
     assert change(editor, "/v1/admin/media/no-alt", review).status_code == HTTPStatus.OK
     # publish
     assert_problem(
@@ -110,6 +114,18 @@ def test_a_picture_without_alt_text_cannot_be_published_by_any_path(
     # A published picture cannot lose its alt text either.
     seeded = change(editor, "/v1/admin/media/cat-cow-round-back", {"alt": None})
     assert_problem(seeded, HTTPStatus.UNPROCESSABLE_ENTITY, "json.alt")
+
+
+def test_a_published_picture_cites_a_source(upload: Upload, local: Stored, editor: Client) -> None:
+    upload(images.picture(500, 500, "PNG"), slug="no-source", alt="Alt text")
+    review = {"last_reviewed": "2026-12-01", "reviewed_by": "Physio"}
+    assert change(editor, "/v1/admin/media/no-source", review).status_code == HTTPStatus.OK
+    refused = editor.post("/v1/admin/media/no-source/publish")
+    body = assert_problem(refused, HTTPStatus.UNPROCESSABLE_ENTITY, "backcare-editorial")
+    assert set(body["errors"]) == {"item.sources"}
+    cited = change(editor, "/v1/admin/media/no-source", {"sources": ["backcare-editorial"]})
+    assert cited.status_code == HTTPStatus.OK
+    assert editor.post("/v1/admin/media/no-source/publish").status_code == HTTPStatus.OK
 
 
 def test_an_asset_in_use_cannot_be_deleted_and_says_who_uses_it(
