@@ -136,8 +136,13 @@ def admin_blueprint() -> AdminBlueprint:
             raise InvalidInput(
                 "Send the picture under the field `file`.", errors={"form.file": ["Missing."]}
             )
-        fields = _upload_fields()
-        data = upload.read(limits().max_bytes + 1)
+        try:
+            fields = _upload_fields()
+            data = upload.read(limits().max_bytes + 1)
+        finally:
+            # A large part is spooled to a temporary file: let it go now.
+            for part in request.files.values():
+                part.close()
         session = db.session()
         row, created = uploads.upload(session, storage(), data, fields, current_actor(), limits())
         session.commit()

@@ -3,12 +3,15 @@ SeaweedFS bucket), and uploads through the admin API."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
 from flask import Flask
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from service.db import Database
 from service.media import files
@@ -101,11 +104,16 @@ def upload(editor: Client) -> Upload:
     """POST /v1/admin/media-uploads with `data` as the file and the other fields as given."""
 
     def send(data: bytes, filename: str = "picture.jpg", **fields: Any) -> Response:
-        import io
-
-        form: dict[str, Any] = {k: str(v) for k, v in fields.items()}
-        form["file"] = (io.BytesIO(data), filename)
-        return editor.post("/v1/admin/media-uploads", data=form, content_type="multipart/form-data")
+        form = MultiDict({k: str(v) for k, v in fields.items()})
+        form.add("file", FileStorage(io.BytesIO(data), filename=filename))
+        # Encoded in memory: the test client would spool a large body to a file it never
+        # closes, where a real server reads the socket.
+        boundary, body = encode_multipart(form)
+        return editor.post(
+            "/v1/admin/media-uploads",
+            data=body,
+            content_type=f"multipart/form-data; boundary={boundary}",
+        )
 
     return send
 

@@ -194,3 +194,29 @@ def test_uploads_need_an_editor_key(client: Client, local: Stored) -> None:
     )
     assert response.status_code == HTTPStatus.UNAUTHORIZED
     assert local.files() == []
+
+
+def _noise(width: int, height: int) -> bytes:
+    import io
+    import random
+
+    from PIL import Image
+
+    pixels = random.Random(width).randbytes(width * height * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), pixels).save(out, "PNG", compress_level=0)
+    return out.getvalue()
+
+
+def test_uploads_may_exceed_the_json_body_limit_up_to_media_max_bytes(
+    upload: Upload, local: Stored
+) -> None:
+    # MAX_CONTENT_LENGTH (1 MiB) bounds JSON bodies; a picture may be up to MEDIA_MAX_BYTES.
+    three_mib = _noise(1000, 1000)
+    assert 1_048_576 < len(three_mib) < 10 * 1_048_576
+    assert upload(three_mib, "noise.png").status_code == HTTPStatus.CREATED
+    eleven_mib = _noise(1900, 1900)
+    assert len(eleven_mib) > 10 * 1_048_576
+    assert_problem(
+        upload(eleven_mib, "big.png"), HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "MEDIA_MAX_BYTES"
+    )
