@@ -104,7 +104,7 @@ def upload(editor: Client) -> Upload:
     """POST /v1/admin/media-uploads with `data` as the file and the other fields as given."""
 
     def send(data: bytes, filename: str = "picture.jpg", **fields: Any) -> Response:
-        form = MultiDict({k: str(v) for k, v in fields.items()})
+        form: MultiDict[str, Any] = MultiDict({k: str(v) for k, v in fields.items()})
         form.add("file", FileStorage(io.BytesIO(data), filename=filename))
         # Encoded in memory: the test client would spool a large body to a file it never
         # closes, where a real server reads the socket.
