@@ -6,12 +6,15 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
+from flask import Flask
 
+from service.media_api.archive import import_files
 from tests.helpers import assert_problem
 from tests.media import images
 from tests.media.conftest import Publish, Stored, Upload
 from tests.sync.helpers import OfflineCopy
 from tests.toolkit.clients import Client
+from tests.toolkit.pictures import seed_pictures
 
 
 def change(editor: Client, path: str, body: dict[str, Any]) -> Any:
@@ -188,3 +191,23 @@ def test_sync_sends_again_the_items_that_show_a_changed_picture(
     copy.sync()
     assert copy.items["stretches", "cat-cow"]["media"] == []
     assert ("media", "synced") not in copy.items
+
+
+def test_an_import_that_prunes_a_picture_removes_its_files_and_one_refused_keeps_them(
+    upload: Upload, local: Stored, editor: Client, app: Flask
+) -> None:
+    import_files(local.storage, seed_pictures(), app.extensions["media"]["limits"])
+    seeded = local.files()
+    upload(images.picture(800, 500, "JPEG"), slug="pruned")
+    bundle = editor.get("/v1/admin/export").json
+    kept = [item for item in bundle["media"] if item["slug"] != "pruned"]
+    # Refused as a whole (a bad item beside the prune): nothing is deleted, no file goes.
+    refused = editor.post(
+        "/v1/admin/import?prune=true", json={"media": [*kept, {"slug": "Not a slug"}]}
+    )
+    assert refused.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert len(local.files()) == len(seeded) + 7
+    pruned = editor.post("/v1/admin/import?prune=true", json={"media": kept})
+    assert pruned.status_code == HTTPStatus.OK, pruned.get_data(as_text=True)
+    assert pruned.json["collections"]["media"]["deleted"] == 1
+    assert local.files() == seeded
