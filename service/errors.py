@@ -134,6 +134,10 @@ def register(app: Flask) -> None:
         has_body = bool(request.content_length) or "chunked" in request.headers.get(
             "Transfer-Encoding", ""
         )
+        if request.routing_exception is not None:
+            # An unknown path or a method the path does not take is answered as such (404,
+            # 405), whatever body came with it.
+            return None
         view = app.view_functions.get(request.endpoint or "")
         # A view that takes another type of body says which (`bodies.takes`) and checks it.
         if getattr(view, "body_types", None):
