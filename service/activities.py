@@ -18,6 +18,7 @@ from service.content.inputs import Ref, text
 from service.content.models import ContentMixin, JsonArrayContains, link_table
 from service.content.queries import Filter, ListSpec, published, published_links
 from service.content.schemas import CauseRefSchema, Schema, Text
+from service.media.schemas import MediaLinkSchema
 
 BODY_AREAS = (
     "lower-back",
@@ -74,6 +75,16 @@ class ActivityMixin(ContentMixin):
             lazy="raise",
         )
 
+    @declared_attr
+    def media(cls) -> Mapped[list[Any]]:
+        name = f"{cls.SINGULAR.capitalize()}Media"
+        return relationship(
+            name,
+            cascade="all, delete-orphan",
+            order_by=f"{name}.position",
+            lazy="raise",
+        )
+
 
 def helps_table(singular: str, table: str) -> sa.Table:
     """The activity's links to the causes it helps with."""
@@ -124,9 +135,16 @@ def list_spec(model: Any, contraindication: Any, **own: Filter) -> ListSpec:
 
 def detail(model: Any) -> tuple[LoaderOption, ...]:
     """An activity's detail: its sources, the published causes it helps with and those it
-    avoids (a draft cause is not named, even as a reason to avoid: it is not public)."""
+    avoids (a draft cause is not named, even as a reason to avoid: it is not public), and its
+    published pictures."""
     return (
         selectinload(model.sources),
         selectinload(published(model.helps_with)),
         selectinload(published_links(model.contraindications, "cause")),
+        selectinload(published_links(model.media, "asset")),
     )
+
+
+def media_field() -> fields.List[Any]:
+    """The pictures a public detail embeds, in their order (drafts are never shown)."""
+    return fields.List(fields.Nested(MediaLinkSchema), required=True)

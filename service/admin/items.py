@@ -158,6 +158,9 @@ def _validate(
         problem = review_problem(data, before=before)
         if problem:
             errors["last_reviewed"] = [problem]
+        if collection.check is not None:
+            for _index, path, found in collection.check(session, [data]):
+                errors[path] = found
     if errors or data is None:
         prefixed = {f"json.{path}": messages for path, messages in sorted(errors.items())}
         if len(prefixed) <= MAX_LISTED_PROBLEMS:
@@ -276,6 +279,17 @@ def set_status(
         return row
     if status is Status.PUBLISHED and row.last_reviewed is None:
         raise InvalidInput(NEEDS_REVIEW, errors={"last_reviewed": [NEEDS_REVIEW]})
+    if status is Status.PUBLISHED:
+        # What a published item must have (a picture's alt text...), checked as a PUT would.
+        _data, messages, _refs = parse_item(
+            collection, {**dump_item(collection, row), "status": status.value}
+        )
+        if messages:
+            errors = {f"item.{path}": m for path, m in flatten_errors(messages).items()}
+            raise InvalidInput(
+                f"The item cannot be published as it is: {describe_fields(errors)}",
+                errors=errors,
+            )
     now, was_public = utcnow(), is_public(row)
     before = state_hash(dump_item(collection, row))
     row.status = status

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 import marshmallow as ma
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.content.queries import ListSpec
@@ -49,6 +50,11 @@ class PublicApi:
         return tuple(self.detail())
 
 
+# Rules that an item's schema cannot check, as they need what is stored (a picture's file):
+# given validated items, (index among them, field, messages) for each problem.
+Check = Callable[[Session, Sequence[Mapping[str, Any]]], list[tuple[int, str, list[str]]]]
+
+
 @dataclass(frozen=True)
 class Collection:
     name: str  # as in URLs and bundles: "stretches", "risk-factors"
@@ -56,6 +62,7 @@ class Collection:
     input_schema: type[ma.Schema]
     relations: Mapping[str, Refs | Links] = field(default_factory=dict)
     public: PublicApi | None = None
+    check: Check | None = None
 
     @property
     def ident(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.content.collection import SOURCES, Collection, Links, PublicApi, Refs
 from service.exercises import queries, schemas
-from service.exercises.models import Exercise, ExerciseContraindication
+from service.exercises.models import Exercise, ExerciseContraindication, ExerciseMedia
 
 COLLECTION = Collection(
     name="exercises",
@@ -14,6 +14,7 @@ COLLECTION = Collection(
         **SOURCES,
         "helps_with": Refs("causes"),
         "contraindications": Links(ExerciseContraindication, key="cause", collection="causes"),
+        "media": Links(ExerciseMedia, key="asset", collection="media", ordered=True),
     },
     public=PublicApi(
         singular="exercise",

@@ -12,6 +12,7 @@ from service.activities import ActivityMixin, ContraindicationMixin, helps_table
 from service.causes.models import Cause
 from service.content.models import str_enum
 from service.db import Base
+from service.media.links import MediaLinkMixin
 
 
 class Difficulty(enum.StrEnum):
@@ -50,4 +51,14 @@ class ExerciseContraindication(ContraindicationMixin, Base):
     exercise: Mapped[Exercise] = relationship(back_populates="contraindications")
     cause: Mapped[Cause] = relationship(
         back_populates="exercise_contraindications", lazy="joined", innerjoin=True
+    )
+
+
+class ExerciseMedia(MediaLinkMixin, Base):
+    """A picture the exercise shows."""
+
+    __tablename__ = "exercise_media"
+
+    exercise_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("exercises.id", ondelete="CASCADE"), primary_key=True
     )

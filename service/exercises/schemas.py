@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.activities import BODY_AREAS, ContraindicationInSchema, ContraindicationSchema
+from service.activities import (
+    BODY_AREAS,
+    ContraindicationInSchema,
+    ContraindicationSchema,
+    media_field,
+)
 from service.content.inputs import BundleItemSchema, count, flag, refs, text, text_list
 from service.content.schemas import (
     CauseRefSchema,
@@ -16,6 +21,7 @@ from service.content.schemas import (
     TextList,
 )
 from service.exercises.models import Difficulty, Exercise
+from service.media.schemas import media_links
 
 
 class ExerciseSummarySchema(ItemSchema):
@@ -38,6 +44,7 @@ class ExerciseSchema(ExerciseSummarySchema, DetailMixin):
     common_mistakes = TextList(fields.String(), required=True)
     helps_with = fields.List(fields.Nested(CauseRefSchema), required=True)
     contraindications = fields.List(fields.Nested(ContraindicationSchema), required=True)
+    media = media_field()
 
 
 class ExerciseQueryArgsSchema(ListArgsSchema):
@@ -69,3 +76,4 @@ class ExerciseInSchema(BundleItemSchema):
     common_mistakes = text_list()
     helps_with = refs(metadata={"description": "Cause slugs this exercise helps with"})
     contraindications = fields.List(fields.Nested(ContraindicationInSchema), load_default=list)
+    media = media_links()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.content.collection import SOURCES, Collection, Links, PublicApi
 from service.routines import queries, schemas
-from service.routines.models import Routine, RoutineStep
+from service.routines.models import Routine, RoutineMedia, RoutineStep
 
 COLLECTION = Collection(
     name="routines",
@@ -13,6 +13,7 @@ COLLECTION = Collection(
     relations={
         **SOURCES,
         "steps": Links(RoutineStep, key="stretch", collection="stretches", ordered=True),
+        "media": Links(RoutineMedia, key="asset", collection="media", ordered=True),
     },
     public=PublicApi(
         singular="routine",

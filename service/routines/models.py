@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.content.models import ContentMixin, str_enum
 from service.db import Base
+from service.media.links import MediaLinkMixin
 from service.stretches.models import Stretch
 
 
@@ -31,6 +32,10 @@ class Routine(ContentMixin, Base):
         cascade="all, delete-orphan",
         order_by="RoutineStep.position",
         lazy="raise",
+    )
+
+    media: Mapped[list[RoutineMedia]] = relationship(
+        cascade="all, delete-orphan", order_by="RoutineMedia.position", lazy="raise"
     )
 
     @property
@@ -62,3 +67,15 @@ class RoutineStep(Base):
     def total_seconds(self) -> int:
         """A per-side step is done on each side, so it counts twice."""
         return self.seconds * (2 if self.per_side else 1)
+
+
+class RoutineMedia(MediaLinkMixin, Base):
+    """A picture the routine shows: of the whole routine, or of one of its steps (`step`)."""
+
+    __tablename__ = "routine_media"
+
+    routine_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("routines.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The position of the step it shows (from 1), or None for the routine as a whole.
+    step: Mapped[int | None]

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from service.content.models import Status
-from service.content.queries import ListSpec
+from service.content.queries import ListSpec, published_links
 from service.routines.models import Routine, RoutineStep
 from service.stretches.models import Stretch
 
@@ -49,4 +49,8 @@ LIST = ListSpec(
 
 
 def detail() -> tuple[LoaderOption, ...]:
-    return (selectinload(Routine.sources), _public_steps())
+    return (
+        selectinload(Routine.sources),
+        _public_steps(),
+        selectinload(published_links(Routine.media, "asset")),
+    )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import marshmallow as ma
 from marshmallow import fields, validate
 
 from service.content.inputs import BundleItemSchema, Ref, flag, text
@@ -14,6 +17,7 @@ from service.content.schemas import (
     Slug,
     Text,
 )
+from service.media.schemas import MediaLinkInSchema, MediaLinkSchema
 from service.routines.models import Routine, RoutineLevel
 
 
@@ -41,8 +45,17 @@ class RoutineSummarySchema(ItemSchema):
     )
 
 
+class RoutineMediaSchema(MediaLinkSchema):
+    step = fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The position of the step it shows; null for the routine"},
+    )
+
+
 class RoutineSchema(RoutineSummarySchema, DetailMixin):
     steps = fields.List(fields.Nested(RoutineStepSchema), required=True)
+    media = fields.List(fields.Nested(RoutineMediaSchema), required=True)
 
 
 class RoutineQueryArgsSchema(ListArgsSchema):
@@ -62,6 +75,16 @@ class RoutineStepInSchema(Schema):
     translations = fields.Dict(keys=fields.String(), values=fields.Dict(), load_default=dict)
 
 
+class RoutineMediaInSchema(MediaLinkInSchema):
+    step = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        strict=True,
+        validate=validate.Range(min=1, max=100),
+        metadata={"description": "The position (from 1) of the step it shows"},
+    )
+
+
 class RoutineInSchema(BundleItemSchema):
     TEXT_FIELDS = Routine.TEXT_FIELDS
 
@@ -71,3 +94,20 @@ class RoutineInSchema(BundleItemSchema):
     steps = fields.List(
         fields.Nested(RoutineStepInSchema), required=True, validate=validate.Length(min=1, max=100)
     )
+    media = fields.List(
+        fields.Nested(RoutineMediaInSchema),
+        load_default=list,
+        validate=validate.Length(max=50),
+        metadata={"description": "Pictures, in the order shown"},
+    )
+
+    @ma.validates_schema
+    def _media_steps_exist(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        steps = len(data.get("steps") or [])
+        errors = {
+            f"{index}": {"step": [f"The routine has {steps} step(s)."]}
+            for index, link in enumerate(data.get("media") or [])
+            if link.get("step") is not None and link["step"] > steps
+        }
+        if errors:
+            raise ma.ValidationError({"media": errors})

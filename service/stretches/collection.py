@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from service.content.collection import SOURCES, Collection, Links, PublicApi, Refs
 from service.stretches import queries, schemas
-from service.stretches.models import Stretch, StretchContraindication
+from service.stretches.models import Stretch, StretchContraindication, StretchMedia
 
 COLLECTION = Collection(
     name="stretches",
@@ -14,6 +14,7 @@ COLLECTION = Collection(
         **SOURCES,
         "helps_with": Refs("causes"),
         "contraindications": Links(StretchContraindication, key="cause", collection="causes"),
+        "media": Links(StretchMedia, key="asset", collection="media", ordered=True),
     },
     public=PublicApi(
         singular="stretch",

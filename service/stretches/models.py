@@ -12,6 +12,7 @@ from service.activities import ActivityMixin, ContraindicationMixin, helps_table
 from service.causes.models import Cause
 from service.content.models import str_enum
 from service.db import Base
+from service.media.links import MediaLinkMixin
 
 
 class Intensity(enum.StrEnum):
@@ -58,4 +59,14 @@ class StretchContraindication(ContraindicationMixin, Base):
     stretch: Mapped[Stretch] = relationship(back_populates="contraindications")
     cause: Mapped[Cause] = relationship(
         back_populates="stretch_contraindications", lazy="joined", innerjoin=True
+    )
+
+
+class StretchMedia(MediaLinkMixin, Base):
+    """A picture the stretch shows."""
+
+    __tablename__ = "stretch_media"
+
+    stretch_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("stretches.id", ondelete="CASCADE"), primary_key=True
     )

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from service.activities import BODY_AREAS, ContraindicationInSchema, ContraindicationSchema
+from service.activities import (
+    BODY_AREAS,
+    ContraindicationInSchema,
+    ContraindicationSchema,
+    media_field,
+)
 from service.content.inputs import BundleItemSchema, count, flag, refs, text, text_list
 from service.content.schemas import (
     CauseRefSchema,
@@ -16,6 +21,7 @@ from service.content.schemas import (
     Text,
     TextList,
 )
+from service.media.schemas import media_links
 from service.stretches.models import Intensity, Stretch
 
 
@@ -55,6 +61,7 @@ class StretchSchema(StretchSummarySchema, DetailMixin):
     variants = TextList(fields.Nested(VariantSchema), required=True)
     helps_with = fields.List(fields.Nested(CauseRefSchema), required=True)
     contraindications = fields.List(fields.Nested(ContraindicationSchema), required=True)
+    media = media_field()
 
 
 class StretchQueryArgsSchema(ListArgsSchema):
@@ -96,3 +103,4 @@ class StretchInSchema(BundleItemSchema):
     variants = fields.List(fields.Nested(VariantSchema), load_default=list)
     helps_with = refs(metadata={"description": "Cause slugs this stretch helps with"})
     contraindications = fields.List(fields.Nested(ContraindicationInSchema), load_default=list)
+    media = media_links()

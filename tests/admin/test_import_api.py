@@ -65,6 +65,7 @@ def test_export_has_every_collection_drafts_included(editor: Client, client: Cli
         "risk-factors",
         "pain-bands",
         "routine-limits",
+        "media",
     }
     assert "draft-faq" in {f["slug"] for f in bundle["faqs"]}
     assert len(bundle["faqs"]) == client.get("/v1/faqs").json["total"] + 1

@@ -100,6 +100,7 @@ def test_create_read_replace_update_delete(
         "risk-factors": "description",
         "pain-bands": "description",
         "routine-limits": "description",
+        "media": "caption",
     }.get(collection, "summary")
     patched = editor.patch(
         f"/v1/admin/{collection}/made-by-a-test",

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from http import HTTPStatus
 from importlib import import_module
 from typing import Any
 
+import marshmallow as ma
 import pytest
 
-from service.catalogue import COLLECTIONS, declared
+from service.catalogue import COLLECTIONS, LOAD_ORDER, Collection, Refs, declared, load_order
 from tests.helpers import all_items, assert_problem
 from tests.toolkit.clients import Client
 from tests.toolkit.repository import ROOT
 
 PUBLIC = [c.name for c in COLLECTIONS if c.public is not None]
-TITLE = {"faqs": "question"}
+TITLE = {"faqs": "question", "media": "alt"}
 
 
 @pytest.mark.parametrize("collection", PUBLIC)
@@ -230,3 +232,22 @@ def test_every_collection_a_domain_declares_is_registered_once() -> None:
 def test_a_module_that_declares_no_collection_is_refused_by_name() -> None:
     with pytest.raises(TypeError, match=r"service\.content\.versioning declares no COLLECTION"):
         declared("service.content.versioning")
+
+
+def test_writes_take_each_collection_after_every_collection_it_refers_to() -> None:
+    position = {collection.name: index for index, collection in enumerate(LOAD_ORDER)}
+    assert sorted(position) == sorted(c.name for c in COLLECTIONS)
+    for collection in COLLECTIONS:
+        for relation in collection.relations.values():
+            assert position[relation.collection] <= position[collection.name], collection.name
+
+
+def test_collections_that_refer_to_each_other_in_a_cycle_are_refused() -> None:
+    first = Collection(name="first", model=object, input_schema=ma.Schema, relations={})
+    second = Collection(
+        name="second", model=object, input_schema=ma.Schema, relations={"x": Refs("first")}
+    )
+    looped = dataclasses.replace(first, relations={"y": Refs("second")})
+    assert [c.name for c in load_order([second, first])] == ["first", "second"]
+    with pytest.raises(ValueError, match="first -> second -> first"):
+        load_order([looped, second])

@@ -22,9 +22,25 @@ class Operation:
         return f"{self.method.upper()} {self.path}"
 
     @property
+    def body_type(self) -> str | None:
+        """The body's media type: JSON where it is taken, else the one documented."""
+        content = self.doc.get("requestBody", {}).get("content", {})
+        return "application/json" if "application/json" in content else next(iter(content), None)
+
+    @property
     def body_example(self) -> Any:
-        media = self.doc.get("requestBody", {}).get("content", {}).get("application/json", {})
-        return media.get("example")
+        content = self.doc.get("requestBody", {}).get("content", {})
+        return content.get(self.body_type, {}).get("example")
+
+    def binary_fields(self) -> list[str]:
+        """The form fields of a multipart body that take a file."""
+        content = self.doc.get("requestBody", {}).get("content", {})
+        schema = content.get("multipart/form-data", {}).get("schema", {})
+        return [
+            name
+            for name, field in schema.get("properties", {}).items()
+            if field.get("format") == "binary"
+        ]
 
     def parameter(self, name: str, where: str) -> dict[str, Any] | None:
         return next(

@@ -7,6 +7,9 @@ from typing import Any
 
 import schemathesis
 
+# A media archive is bytes on the wire (a tar), as application/octet-stream is.
+schemathesis.serializer.alias("application/x-tar", "application/octet-stream")
+
 # The id of the key the fuzzer authenticates with, set by whoever starts the run.
 OWN_KEY_ENV = "BACKCARE_FUZZ_KEY_ID"
 # An id no key has: ids are PostgreSQL integers, and this is the largest.

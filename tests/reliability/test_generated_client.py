@@ -36,10 +36,14 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     """The generated client package, imported from a temporary folder."""
     folder = tmp_path_factory.mktemp("client")
     config = folder / "config.yaml"
-    # No post hooks: the generator would otherwise run ruff from PATH over its output.
+    # No post hooks: the generator would otherwise run ruff from PATH over its output. The
+    # generator knows binary bodies only as application/octet-stream: pictures and the media
+    # archive are bytes to a front end, as they are to its HTTP client.
+    binary = ("application/x-tar", "image/jpeg", "image/png", "image/webp")
+    overrides = "".join(f"  {kind}: application/octet-stream\n" for kind in binary)
     config.write_text(
         f"project_name_override: backcare-client\npackage_name_override: {PACKAGE}\n"
-        "post_hooks: []\n",
+        f"post_hooks: []\ncontent_type_overrides:\n{overrides}",
         encoding="utf-8",
     )
     output = folder / "backcare-client"

@@ -19,7 +19,9 @@ from service.admin.seed import read_seed
 from service.config import Settings
 from service.content.cache import LRU
 from service.db import Database, create_database, drop_database
+from service.media_api.archive import import_files
 from tests.toolkit.backends import POSTGRES_SERVER
+from tests.toolkit.pictures import seed_pictures
 from tests.toolkit.repository import SEED, alembic_config
 
 MakeDatabaseUrl = Callable[[], str]
@@ -58,11 +60,19 @@ def make_database_url(
 
 
 @pytest.fixture(scope="session")
-def app(make_database_url: MakeDatabaseUrl) -> Iterator[Flask]:
+def app(
+    make_database_url: MakeDatabaseUrl, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
     url = make_database_url()
     command.upgrade(alembic_config(url), "head")
-    app = create_app(Settings(database_url=url, ratelimit_enabled=False), TESTING=True)
+    # Pictures the tests upload go to a folder of the run's own, never under var/.
+    media_root = str(tmp_path_factory.mktemp("media"))
+    settings = Settings(database_url=url, ratelimit_enabled=False, media_root=media_root)
+    app = create_app(settings, TESTING=True)
     database: Database = app.extensions["db"]
+    # The seed's pictures are stored first, as `flask seed` stores them.
+    media = app.extensions["media"]
+    import_files(media["storage"], seed_pictures(), media["limits"])
     with database.sessionmaker() as session:
         import_bundle(session, read_seed(SEED))
         session.commit()

@@ -1,0 +1,1 @@
+"""Media: pictures of how to do each movement, their renditions, and where they are stored."""

@@ -1,0 +1,1 @@
+"""The HTTP side of media: uploads, the files of pictures, and the archive of originals."""

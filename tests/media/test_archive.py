@@ -1,0 +1,197 @@
+"""The archive of originals: export then import (archive, then bundle) gives the same catalogue
+and the same files; an archive is checked whole before anything is stored."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import tarfile
+from collections.abc import Iterator
+from http import HTTPStatus
+from pathlib import Path
+
+import pytest
+from alembic import command
+from flask import Flask
+
+from service import create_app, db
+from service.admin import keys
+from service.admin.audit import SYSTEM
+from service.admin.models import Role
+from service.config import Settings
+from service.media.storage import LocalStorage
+from service.media_api.archive import import_files
+from tests.helpers import assert_problem
+from tests.media import images
+from tests.media.conftest import Publish, Stored, Upload
+from tests.toolkit.clients import Client, client_with
+from tests.toolkit.database import MakeDatabaseUrl
+from tests.toolkit.pictures import seed_pictures, tar_of
+from tests.toolkit.repository import alembic_config
+
+TAR = "application/x-tar"
+
+
+def members(data: bytes) -> dict[str, bytes]:
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        found = {}
+        for member in tar.getmembers():
+            extracted = tar.extractfile(member)
+            assert extracted is not None
+            found[member.name] = extracted.read()
+        return found
+
+
+@pytest.fixture
+def empty(
+    app: Flask, make_database_url: MakeDatabaseUrl, tmp_path: Path
+) -> Iterator[tuple[Client, LocalStorage]]:
+    """A second instance on an empty database with storage of its own, and its editor."""
+    url = make_database_url()
+    command.upgrade(alembic_config(url), "head")
+    settings: Settings = app.config["SETTINGS"]
+    other = create_app(
+        dataclasses.replace(settings, database_url=url, media_root=str(tmp_path / "other"))
+    )
+    try:
+        with other.app_context():
+            session = db.session()
+            _key, secret = keys.create_key(session, name="migrator", role=Role.EDITOR, actor=SYSTEM)
+            session.commit()
+        storage = other.extensions["media"]["storage"]
+        assert isinstance(storage, LocalStorage)
+        yield client_with(other, secret), storage
+    finally:
+        other.extensions["db"].dispose()
+
+
+def test_export_then_import_gives_the_same_catalogue_and_the_same_files(
+    publish: Publish,
+    upload: Upload,
+    editor: Client,
+    client: Client,
+    empty: tuple[Client, LocalStorage],
+    local: Stored,
+    app: Flask,
+) -> None:
+    # This instance has the seed's picture, as `flask seed` left it, and three uploads.
+    import_files(local.storage, seed_pictures(), app.extensions["media"]["limits"])
+    publish(images.picture(1400, 900, "JPEG"), "plank-side")
+    publish(images.png_with_alpha_and_text(), "plank-diagram")
+    upload(images.picture(600, 600, "WEBP"), slug="plank-draft")
+    etag = editor.get("/v1/admin/stretches/cat-cow").headers["ETag"]
+    media = [{"asset": "plank-side", "role": "illustration"}]
+    editor.patch("/v1/admin/stretches/cat-cow", json={"media": media}, headers={"If-Match": etag})
+
+    archive = editor.get("/v1/admin/media-archive")
+    assert archive.status_code == HTTPStatus.OK and archive.mimetype == TAR
+    originals = members(archive.data)
+    for name, data in originals.items():
+        assert name.startswith(hashlib.sha256(data).hexdigest())
+    bundle = editor.get("/v1/admin/export").json
+    assert {name.split(".")[0] for name in originals} == {i["sha256"] for i in bundle["media"]}
+    assert len(originals) == 4
+
+    other, other_storage = empty
+    # The bundle first is refused: it names pictures the instance does not have.
+    early = other.post("/v1/admin/import", json=bundle)
+    body = assert_problem(early, HTTPStatus.UNPROCESSABLE_ENTITY, "media archive")
+    assert {path for path in body["errors"] if path.startswith("media.")} == {
+        f"media.{index}.sha256" for index in range(4)
+    }
+
+    imported = other.post("/v1/admin/media-archive", data=archive.data, content_type=TAR)
+    assert imported.status_code == HTTPStatus.OK, imported.get_data(as_text=True)
+    assert imported.json == {"stored": 4, "unchanged": 0}
+    again = other.post("/v1/admin/media-archive", data=archive.data, content_type=TAR)
+    assert again.json == {"stored": 0, "unchanged": 4}
+    loaded = other.post("/v1/admin/import", json=bundle)
+    assert loaded.status_code == HTTPStatus.OK, loaded.get_data(as_text=True)
+    assert other.get("/v1/admin/export").json == bundle
+    assert other.get("/v1/admin/media-archive").data == archive.data
+    # Every rendition is the same, byte for byte, and so is what the public API says.
+    assert sorted(other_storage.keys()) == sorted(local.files())
+    for key in local.files():
+        assert other_storage.get(key) == local.storage.get(key), key
+    assert (
+        other.get("/v1/stretches/cat-cow").json["media"]
+        == (client.get("/v1/stretches/cat-cow").json["media"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("files", "problem"),
+    [
+        ({f"{'0' * 64}.jpg": images.picture(100, 100, "JPEG")}, "sha256"),
+        ({"notes.txt": b"hello"}, "name"),
+        ({"x": images.svg()}, "name"),
+    ],
+    ids=["wrong-sha256", "not-a-picture-name", "svg"],
+)
+def test_a_bad_member_refuses_the_whole_archive(
+    editor: Client, stored: Stored, files: dict[str, bytes], problem: str
+) -> None:
+    good = images.picture(300, 200, "PNG")
+    upload_good = {f"{hashlib.sha256(good).hexdigest()}.png": good}
+    response = editor.post(
+        "/v1/admin/media-archive", data=tar_of({**upload_good, **files}), content_type=TAR
+    )
+    body = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "nothing was stored")
+    assert set(body["errors"]) == set(files)
+    assert problem in str(body["errors"])
+    assert stored.files() == []
+
+
+def test_an_archive_member_must_be_clean_and_within_the_limits(
+    editor: Client, local: Stored
+) -> None:
+    dirty = images.jpeg_with_gps(200, 100)
+    bomb = images.bomb_png()
+    files = {
+        f"{hashlib.sha256(dirty).hexdigest()}.jpg": dirty,
+        f"{hashlib.sha256(bomb).hexdigest()}.png": bomb,
+    }
+    response = editor.post("/v1/admin/media-archive", data=tar_of(files), content_type=TAR)
+    body = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY)
+    assert body["error_count"] == 2
+    assert "metadata" in str(body["errors"]) and "pixels" in str(body["errors"])
+    assert local.files() == []
+
+
+def test_an_archive_is_a_tar(editor: Client, local: Stored) -> None:
+    assert_problem(
+        editor.post("/v1/admin/media-archive", data=b"not a tar", content_type=TAR),
+        HTTPStatus.UNPROCESSABLE_ENTITY,
+        "tar",
+    )
+    assert_problem(
+        editor.post("/v1/admin/media-archive", json={"a": 1}),
+        HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+        TAR,
+    )
+
+
+def test_the_seed_pictures_load_into_a_storage(app: Flask, tmp_path: Path) -> None:
+    """What `flask seed` does with seed/pictures/: each file checked and stored."""
+    storage = LocalStorage(tmp_path / "seeded")
+    pictures = seed_pictures()
+    result = import_files(storage, pictures, app.extensions["media"]["limits"])
+    assert len(result.stored) == len(pictures) >= 1
+    for name in pictures:
+        assert storage.exists(f"{name.split('.')[0]}/original.png")
+
+
+def test_an_asset_says_what_its_stored_file_is(
+    upload: Upload, local: Stored, editor: Client
+) -> None:
+    created = upload(images.picture(640, 480, "JPEG"), slug="measured")
+    item = created.json["item"]
+    etag = created.headers["ETag"]
+    wrong = {**item, "width": 9999, "format": "png"}
+    put = editor.put("/v1/admin/media/measured", json=wrong, headers={"If-Match": etag})
+    body = assert_problem(put, HTTPStatus.UNPROCESSABLE_ENTITY, "as the stored file is")
+    assert set(body["errors"]) == {"json.width", "json.format"}
+    elsewhere = {**item, "slug": "elsewhere", "sha256": "0" * 64}
+    created_elsewhere = editor.post("/v1/admin/media", json=elsewhere)
+    assert_problem(created_elsewhere, HTTPStatus.UNPROCESSABLE_ENTITY, "json.sha256")
