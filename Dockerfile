@@ -12,7 +12,8 @@ COPY --from=build /install /usr/local
 COPY alembic.ini gunicorn.conf.py ./
 COPY migrations ./migrations
 COPY seed ./seed
-RUN useradd --create-home --uid 10001 backcare
+RUN useradd --create-home --uid 10001 backcare \
+    && mkdir -p /app/var/media && chown -R backcare /app/var
 USER backcare
 EXPOSE 8000
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "service:create_app()"]

@@ -14,7 +14,7 @@ import jsonschema_rs
 import pytest
 import yaml
 
-from service.config import VARIABLES
+from service.config import VARIABLES, Settings
 from tests import system_parts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,3 +144,13 @@ def test_gunicorn_writes_no_access_line_unless_asked(monkeypatch: pytest.MonkeyP
     # The service's own JSON line is the one line per request.
     assert gunicorn_settings(monkeypatch)["accesslog"] is None
     assert gunicorn_settings(monkeypatch, GUNICORN_ACCESS_LOG="-")["accesslog"] == "-"
+
+
+def test_every_instance_serves_the_pictures_any_of_them_stored(compose: dict[str, Any]) -> None:
+    # MEDIA_ROOT's default, var/media, under the image's working directory.
+    assert Settings().media_root == "var/media"
+    assert "WORKDIR /app" in (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    for name in OWN_SERVICES:
+        volumes = compose["services"][name].get("volumes", [])
+        assert "media:/app/var/media" in volumes, name
+    assert "media" in compose["volumes"]

@@ -15,7 +15,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from service.config import VARIABLES
+from service.config import VARIABLES, Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "deploy" / "kubernetes" / "base"
@@ -119,7 +119,14 @@ def test_the_api_probes_serves_its_settings_and_waits_for_the_schema() -> None:
         for e in container["env"]
         if "secretKeyRef" in e.get("valueFrom", {})
     }
-    assert secrets == {"DATABASE_URL": "backcare", "REDIS_URL": "backcare"}
+    assert secrets == {
+        "DATABASE_URL": "backcare",
+        "REDIS_URL": "backcare",
+        # The object store's, for MEDIA_STORAGE (read by boto3).
+        "AWS_ENDPOINT_URL": "backcare",
+        "AWS_ACCESS_KEY_ID": "backcare",
+        "AWS_SECRET_ACCESS_KEY": "backcare",
+    }
     assert api["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
     (wait,) = pod["initContainers"]
     assert "alembic heads" in wait["command"][-1] and "alembic current" in wait["command"][-1]
@@ -164,3 +171,21 @@ def test_the_proxy_runs_the_shipped_nginx_config() -> None:
     mounts = {m["name"]: m["mountPath"] for m in nginx["volumeMounts"]}
     assert mounts[config["name"]] == "/etc/nginx/conf.d"
     assert nginx["ports"][0]["containerPort"] == 8080 and "listen 8080;" in shipped
+
+
+def test_pictures_go_to_object_storage_with_keys_from_the_secret() -> None:
+    # Pods share no disk and cannot write to their image: local pictures would be lost or
+    # refused, and each pod would serve only its own.
+    settings = by_kind("ConfigMap")["backcare-settings"]["data"]
+    assert Settings.from_env(settings).media_storage is not None
+    assert settings["MEDIA_STORAGE"].startswith("s3://")
+    workloads = [by_kind("Deployment")["backcare-api"], by_kind("Job")["backcare-migrate"]]
+    for workload in workloads:
+        (container,) = pod_of(workload)["containers"]
+        secret = {
+            item["name"]: item["valueFrom"]["secretKeyRef"]["name"]
+            for item in container["env"]
+            if "secretKeyRef" in item.get("valueFrom", {})
+        }
+        for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            assert secret.get(name) == "backcare", (workload["metadata"]["name"], name)

@@ -174,3 +174,18 @@ def test_the_proxy_refuses_large_bodies_as_problems_and_compresses(
         assert spec.status_code == 200
         assert spec.headers.get("Content-Encoding") == "gzip"
         assert json.loads(spec.content)["openapi"]
+
+
+def test_a_picture_passes_the_proxy_up_to_the_upload_limit_and_no_further(
+    production: tuple[Any, Any],
+) -> None:
+    _app, proxy = production
+    with client_from("127.0.0.5") as client:
+        for size, status in ((2 * 1024 * 1024, 401), (12 * 1024 * 1024, 413)):
+            answer = client.post(
+                proxy.url + "/v1/admin/media-uploads",
+                files={"file": ("picture.png", b"x" * size, "image/png")},
+            )
+            # 401: the service read the body and asked for a key; 413: the proxy refused it.
+            assert answer.status_code == status, (size, answer.text[:200])
+            assert answer.headers["Content-Type"].startswith("application/problem+json")
