@@ -16,7 +16,11 @@ from service.db import Base
 # Objects the migration creates that autogenerate cannot describe (or sees as extra).
 UNMODELLED_TABLES = ("search_fts", "search_terms_fts")
 UNMODELLED_COLUMNS = {("search_documents", "document")}
-UNMODELLED_INDEXES = ("ix_search_documents_document", "ix_search_terms_word_trgm")
+UNMODELLED_INDEXES = (
+    "ix_search_documents_document",
+    "ix_search_documents_language_document",
+    "ix_search_terms_word_trgm",
+)
 
 
 class SearchDocument(Base):
