@@ -8,6 +8,7 @@ them), never left behind (no orphans).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,7 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.errors import NotFound
 from service.media import images
 from service.media.models import MediaAsset
-from service.media.storage import Storage
+from service.media.storage import Storage, StorageUnavailable
+
+log = logging.getLogger(__name__)
 
 STORAGE_KEY = "media.storage"
 _GONE_KEY = "media.gone"
@@ -152,6 +155,10 @@ def _note_deleted(session: Session, _context: Any) -> None:
     if STORAGE_KEY not in session.info:
         return
     gone = {obj.sha256 for obj in session.deleted if isinstance(obj, MediaAsset)}
+    # An asset pointed at another picture: the one it named before may be unused now.
+    for obj in session.dirty:
+        if isinstance(obj, MediaAsset):
+            gone.update(sa.inspect(obj).attrs.sha256.history.deleted or ())
     if gone:
         session.info.setdefault(_GONE_KEY, set()).update(gone)
 
@@ -173,7 +180,11 @@ def _remove_files(session: Session) -> None:
     if storage is None:
         return
     for sha256 in sorted(unused):
-        storage.delete_prefix(f"{sha256}/")
+        try:
+            storage.delete_prefix(f"{sha256}/")
+        except StorageUnavailable:
+            # The change is committed; the files stay until a later delete finds the store.
+            log.warning("picture %s: files not removed, the store is unavailable", sha256)
 
 
 @event.listens_for(Session, "after_soft_rollback")

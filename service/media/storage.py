@@ -9,11 +9,43 @@ AWS_SECRET_ACCESS_KEY, AWS_REGION), so that every instance serves the same files
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
+from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
+
+from service.errors import ServiceError
+
+Result = TypeVar("Result")
+
+
+class StorageUnavailable(ServiceError):
+    """The object store did not answer, or refused what it should have taken: a 503."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    retry_after = 5
+
+
+UNAVAILABLE = "The picture store is unavailable; try again shortly."
+
+
+def _answered(method: Callable[..., Result]) -> Callable[..., Result]:
+    """The object store's failures (unreachable, timed out, refused) as StorageUnavailable."""
+
+    @functools.wraps(method)
+    def call(*args: Any, **kwargs: Any) -> Result:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return method(*args, **kwargs)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable(UNAVAILABLE) from error
+
+    return call
 
 
 class Storage(Protocol):
@@ -82,17 +114,22 @@ class S3Storage:
     def __init__(self, bucket: str, prefix: str, client: Any = None) -> None:
         if client is None:
             import boto3
+            from botocore.config import Config
 
-            client = boto3.client("s3")
+            # A store that does not answer must not hold a request past the worker's timeout.
+            config = Config(connect_timeout=2, read_timeout=10, retries={"max_attempts": 2})
+            client = boto3.client("s3", config=config)
         self.client = client
         self.bucket = bucket
         self.prefix = f"{prefix.strip('/')}/" if prefix.strip("/") else ""
 
+    @_answered
     def put(self, key: str, data: bytes, content_type: str) -> None:
         self.client.put_object(
             Bucket=self.bucket, Key=self.prefix + key, Body=data, ContentType=content_type
         )
 
+    @_answered
     def get(self, key: str) -> bytes | None:
         try:
             answer = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
@@ -101,6 +138,7 @@ class S3Storage:
         body: bytes = answer["Body"].read()
         return body
 
+    @_answered
     def exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError
 
@@ -112,6 +150,7 @@ class S3Storage:
             raise
         return True
 
+    @_answered
     def keys(self, prefix: str = "") -> list[str]:
         found: list[str] = []
         paginator = self.client.get_paginator("list_objects_v2")
@@ -119,6 +158,7 @@ class S3Storage:
             found += [entry["Key"][len(self.prefix) :] for entry in page.get("Contents", [])]
         return sorted(found)
 
+    @_answered
     def delete_prefix(self, prefix: str) -> None:
         keys = self.keys(prefix)
         for start in range(0, len(keys), 1000):

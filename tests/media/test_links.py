@@ -211,3 +211,16 @@ def test_an_import_that_prunes_a_picture_removes_its_files_and_one_refused_keeps
     assert pruned.status_code == HTTPStatus.OK, pruned.get_data(as_text=True)
     assert pruned.json["collections"]["media"]["deleted"] == 1
     assert local.files() == seeded
+
+
+def test_an_asset_pointed_at_another_picture_takes_the_old_files_with_it(
+    upload: Upload, stored: Stored, editor: Client
+) -> None:
+    first = upload(images.picture(800, 600, "JPEG"), slug="first").json["item"]
+    second = upload(images.picture(801, 600, "JPEG"), slug="second").json["item"]
+    picture = {k: second[k] for k in ("sha256", "format", "width", "height", "byte_size")}
+    moved = change(editor, "/v1/admin/media/first", {**picture, "transparent": False})
+    assert moved.status_code == HTTPStatus.OK, moved.get_data(as_text=True)
+    # Nothing names the first picture any more: its files are gone, the second's stay.
+    assert [k for k in stored.files() if k.startswith(first["sha256"])] == []
+    assert len([k for k in stored.files() if k.startswith(second["sha256"])]) == 7

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from http import HTTPStatus
 
 import pytest
+from flask import Flask
 
 from service import create_app
 from service.config import ConfigError, Settings
 from service.db import Database
 from service.media.storage import S3Storage
+from tests.helpers import assert_problem
 from tests.media import images
-from tests.toolkit.clients import client_with
+from tests.media.conftest import Upload, use_storage
+from tests.reliability.servers import free_port
+from tests.toolkit.clients import Client, client_with
 from tests.toolkit.live import MakeLiveAdmin
 from tests.toolkit.seaweedfs import S3Server
 
@@ -62,3 +67,35 @@ def test_media_limits_are_read_and_checked() -> None:
     assert (settings.media_max_bytes, settings.media_max_pixels) == (2048, 5000)
     with pytest.raises(ConfigError, match="MEDIA_MAX_BYTES"):
         Settings.from_env({"MEDIA_MAX_BYTES": "lots"})
+
+
+@pytest.fixture
+def unreachable(app: Flask) -> Iterator[None]:
+    """The app's pictures in a bucket whose server does not answer (nothing listens)."""
+    import boto3
+    from botocore.config import Config
+
+    client = boto3.client(
+        "s3",
+        endpoint_url=f"http://127.0.0.1:{free_port()}",
+        aws_access_key_id="backcare",
+        aws_secret_access_key="backcare",
+        region_name="us-east-1",
+        config=Config(connect_timeout=1, read_timeout=1, retries={"max_attempts": 1}),
+    )
+    before = use_storage(app, S3Storage("pictures", "test", client=client))
+    try:
+        yield
+    finally:
+        use_storage(app, before)
+
+
+def test_a_store_that_does_not_answer_is_a_503_and_stores_nothing(
+    unreachable: None, upload: Upload, client: Client, editor: Client
+) -> None:
+    refused = upload(images.picture(320, 240, "JPEG"), slug="not-stored")
+    assert_problem(refused, HTTPStatus.SERVICE_UNAVAILABLE, "picture store")
+    assert refused.headers["Retry-After"] == "5"
+    assert editor.get("/v1/admin/media/not-stored").status_code == HTTPStatus.NOT_FOUND
+    served = client.get(f"/v1/media/files/{'a' * 64}/original.jpg")
+    assert_problem(served, HTTPStatus.SERVICE_UNAVAILABLE, "picture store")
