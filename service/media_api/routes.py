@@ -192,6 +192,10 @@ def admin_blueprint() -> AdminBlueprint:
         there is none. Pictures already stored are left as they are. Bundles that name these
         pictures can be imported after it.
         """
+        settings: Settings = current_app.config["SETTINGS"]
+        request.max_content_length = max(
+            settings.max_import_length, current_app.config["MAX_CONTENT_LENGTH"] or 0
+        )
         if request.mimetype != "application/x-tar":
             raise UnsupportedBody("Send the archive as application/x-tar.")
         return archive.import_archive(storage(), request.get_data(), limits()).summary()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import random
 import tarfile
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from flask import Flask
+from PIL import Image
 
 from service import create_app, db
 from service.admin import keys
@@ -195,3 +197,26 @@ def test_an_asset_says_what_its_stored_file_is(
     elsewhere = {**item, "slug": "elsewhere", "sha256": "0" * 64}
     created_elsewhere = editor.post("/v1/admin/media", json=elsewhere)
     assert_problem(created_elsewhere, HTTPStatus.UNPROCESSABLE_ENTITY, "json.sha256")
+
+
+def noise(width: int, height: int, seed: int) -> bytes:
+    """A PNG of random pixels: it does not compress, so a few make megabytes."""
+    pixels = random.Random(seed).randbytes(width * height * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (width, height), pixels).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_an_export_over_the_usual_body_limit_imports(
+    upload: Upload, editor: Client, empty: tuple[Client, LocalStorage], local: Stored, app: Flask
+) -> None:
+    import_files(local.storage, seed_pictures(), app.extensions["media"]["limits"])
+    for seed in range(3):
+        assert upload(noise(600, 600, seed), filename="noise.png").status_code == 201
+    archive = editor.get("/v1/admin/media-archive")
+    assert len(archive.data) > app.config["MAX_CONTENT_LENGTH"]
+    other, other_storage = empty
+    imported = other.post("/v1/admin/media-archive", data=archive.data, content_type=TAR)
+    assert imported.status_code == HTTPStatus.OK, imported.get_data(as_text=True)
+    assert imported.json == {"stored": 4, "unchanged": 0}
+    assert sorted(other_storage.keys()) == local.files()
