@@ -14,11 +14,12 @@ import io
 import re
 import tarfile
 from dataclasses import dataclass
+from http import HTTPStatus
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from service.errors import InvalidInput
+from service.errors import InvalidInput, ServiceError
 from service.media import files, images
 from service.media.models import MediaAsset
 from service.media.storage import Storage
@@ -27,6 +28,13 @@ MEMBER = re.compile(r"^([0-9a-f]{64})\.(jpg|png|webp)$")
 # What a cleaned original never carries (the upload re-encodes it without them).
 METADATA = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "icc_profile")
 MAX_PROBLEMS = 100
+# Past this an archive is refused before its members are read; a larger catalogue travels in
+# several archives.
+MAX_MEMBERS = 1000
+
+
+class ArchiveTooLarge(ServiceError):
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
 
 
 def export_archive(session: Session, storage: Storage) -> bytes:
@@ -86,25 +94,48 @@ def _check(name: str, data: bytes, limits: images.Limits) -> tuple[images.Cleane
 
 def import_archive(storage: Storage, data: bytes, limits: images.Limits) -> ArchiveResult:
     """Check every member, then store the pictures not stored yet; all or nothing."""
-    try:
-        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
-            return _import_members(storage, tar, limits)
-    except (tarfile.TarError, EOFError) as error:
-        raise InvalidInput(f"The body is not a tar archive: {error}.") from None
+    found, problems = _read_members(data, limits)
+    return import_files(storage, found, limits, problems)
 
 
-def _import_members(storage: Storage, tar: tarfile.TarFile, limits: images.Limits) -> ArchiveResult:
+def _read_members(
+    data: bytes, limits: images.Limits
+) -> tuple[dict[str, bytes], dict[str, list[str]]]:
+    """The regular members' bytes by name, and what is wrong with the others; a member is
+    read only once its header says it is a plain file within MEDIA_MAX_BYTES."""
     found: dict[str, bytes] = {}
     problems: dict[str, list[str]] = {}
-    for member in tar.getmembers():
-        if not member.isfile():
-            problems[member.name] = ["Only regular files are taken."]
-        elif member.name in found:
-            problems[member.name] = ["The archive holds this name twice."]
-        else:
-            extracted = tar.extractfile(member)
-            found[member.name] = extracted.read() if extracted is not None else b""
-    return import_files(storage, found, limits, problems)
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
+            for count, member in enumerate(tar, start=1):
+                _check_count(count)
+                if not member.isfile():
+                    problems[member.name] = ["Only regular files are taken."]
+                elif member.sparse is not None:
+                    # Its few stored bytes would expand to member.size when read.
+                    problems[member.name] = ["A sparse file is not taken: store it whole."]
+                elif member.size > limits.max_bytes:
+                    problems[member.name] = [
+                        f"The file has {member.size} bytes; the limit is {limits.max_bytes} "
+                        "(MEDIA_MAX_BYTES)."
+                    ]
+                elif member.name in found:
+                    problems[member.name] = ["The archive holds this name twice."]
+                else:
+                    extracted = tar.extractfile(member)
+                    found[member.name] = extracted.read() if extracted is not None else b""
+    # tarfile lets a malformed PAX header (a sparse map, a size) escape as a ValueError.
+    except (tarfile.TarError, EOFError, ValueError) as error:
+        raise InvalidInput(f"The body is not a tar archive: {error}.") from None
+    return found, problems
+
+
+def _check_count(count: int) -> None:
+    if count > MAX_MEMBERS:
+        raise ArchiveTooLarge(
+            f"The archive has more than {MAX_MEMBERS} members; send the pictures in several "
+            "archives."
+        )
 
 
 def import_files(
@@ -115,6 +146,7 @@ def import_files(
 ) -> ArchiveResult:
     """Check every file (`<sha256>.<ext>`: its bytes), then store those not stored yet."""
     problems = dict(problems or {})
+    _check_count(len(found) + len(problems))
     pictures: list[images.Cleaned] = []
     for name, content in found.items():
         picture, problem = _check(name, content, limits)

@@ -8,6 +8,7 @@ import hashlib
 import io
 import random
 import tarfile
+import tracemalloc
 from collections.abc import Iterator
 from http import HTTPStatus
 from pathlib import Path
@@ -23,7 +24,7 @@ from service.admin.audit import SYSTEM
 from service.admin.models import Role
 from service.config import Settings
 from service.media.storage import LocalStorage
-from service.media_api.archive import import_files
+from service.media_api.archive import MAX_MEMBERS, import_files
 from tests.helpers import assert_problem
 from tests.media import images
 from tests.media.conftest import Publish, Stored, Upload
@@ -199,6 +200,53 @@ def test_an_asset_says_what_its_stored_file_is(
     assert_problem(created_elsewhere, HTTPStatus.UNPROCESSABLE_ENTITY, "json.sha256")
 
 
+def named(data: bytes, extension: str) -> dict[str, bytes]:
+    return {f"{hashlib.sha256(data).hexdigest()}.{extension}": data}
+
+
+def pax_tar(pax: dict[str, str], data: bytes = b"x", name: str = f"{'a' * 64}.png") -> bytes:
+    """A PAX tar of one member with these extended headers (sparse maps, sizes)."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        member = tarfile.TarInfo(name)
+        member.size = len(data)
+        member.pax_headers = pax
+        tar.addfile(member, io.BytesIO(data))
+    return out.getvalue()
+
+
+def test_a_sparse_member_is_refused_before_it_is_read(editor: Client, local: Stored) -> None:
+    # 10 KB of tar that expands to 50 MB when read.
+    body = pax_tar({"GNU.sparse.map": "49999999,1", "GNU.sparse.size": "50000000"})
+    tracemalloc.start()
+    try:
+        response = editor.post("/v1/admin/media-archive", data=body, content_type=TAR)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    body_ = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "nothing was stored")
+    assert "sparse" in str(body_["errors"])
+    assert peak < 20_000_000
+    assert local.files() == []
+
+
+@pytest.mark.parametrize(
+    "pax",
+    [
+        {"GNU.sparse.map": "a,b", "GNU.sparse.size": "10"},
+        {"GNU.sparse.map": "0,1", "GNU.sparse.size": "zz"},
+        {"GNU.sparse.major": "1", "GNU.sparse.minor": "0", "GNU.sparse.realsize": "10"},
+    ],
+    ids=["map-not-numbers", "size-not-a-number", "version-1-without-map"],
+)
+def test_a_malformed_sparse_header_is_422(
+    editor: Client, local: Stored, pax: dict[str, str]
+) -> None:
+    response = editor.post("/v1/admin/media-archive", data=pax_tar(pax), content_type=TAR)
+    assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "tar")
+    assert local.files() == []
+
+
 def noise(width: int, height: int, seed: int) -> bytes:
     """A PNG of random pixels: it does not compress, so a few make megabytes."""
     pixels = random.Random(seed).randbytes(width * height * 3)
@@ -220,3 +268,10 @@ def test_an_export_over_the_usual_body_limit_imports(
     assert imported.status_code == HTTPStatus.OK, imported.get_data(as_text=True)
     assert imported.json == {"stored": 4, "unchanged": 0}
     assert sorted(other_storage.keys()) == local.files()
+
+
+def test_too_many_members_is_413(editor: Client, local: Stored) -> None:
+    files = {f"note-{index}.txt": b"x" for index in range(MAX_MEMBERS + 1)}
+    response = editor.post("/v1/admin/media-archive", data=tar_of(files), content_type=TAR)
+    assert_problem(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(MAX_MEMBERS))
+    assert local.files() == []
