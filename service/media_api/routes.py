@@ -187,9 +187,12 @@ def admin_blueprint() -> AdminBlueprint:
     def import_archive() -> dict[str, object]:
         """Import a tar of originals: all or nothing
 
-        Each member must be named by the sha256 of its bytes and be a clean JPEG, PNG or
-        WebP within the upload limits; every problem is listed and nothing is stored unless
-        there is none. Pictures already stored are left as they are. Bundles that name these
+        Each member must be named by the sha256 of its bytes and be a cleaned original as
+        an upload stores it (a JPEG, PNG or WebP with no metadata and nothing after the
+        picture) within the upload limits; every problem is listed (422) and nothing is
+        stored unless there is none. The body may be up to MAX_IMPORT_LENGTH bytes; past
+        1000 members, or 5 x MEDIA_MAX_PIXELS pixels in all, it is a 413: send several
+        archives. Pictures already stored are left as they are. Bundles that name these
         pictures can be imported after it.
         """
         settings: Settings = current_app.config["SETTINGS"]

@@ -7,8 +7,10 @@ import dataclasses
 import hashlib
 import io
 import random
+import struct
 import tarfile
 import tracemalloc
+import zlib
 from collections.abc import Iterator
 from http import HTTPStatus
 from pathlib import Path
@@ -23,8 +25,9 @@ from service.admin import keys
 from service.admin.audit import SYSTEM
 from service.admin.models import Role
 from service.config import Settings
+from service.media.images import EXTENSIONS, Limits, clean
 from service.media.storage import LocalStorage
-from service.media_api.archive import MAX_MEMBERS, import_files
+from service.media_api.archive import MAX_MEMBERS, MAX_PIXELS_FACTOR, import_files
 from tests.helpers import assert_problem
 from tests.media import images
 from tests.media.conftest import Publish, Stored, Upload
@@ -135,7 +138,7 @@ def test_export_then_import_gives_the_same_catalogue_and_the_same_files(
 def test_a_bad_member_refuses_the_whole_archive(
     editor: Client, stored: Stored, files: dict[str, bytes], problem: str
 ) -> None:
-    good = images.picture(300, 200, "PNG")
+    good = clean(images.picture(300, 200, "PNG"), Limits()).data
     upload_good = {f"{hashlib.sha256(good).hexdigest()}.png": good}
     response = editor.post(
         "/v1/admin/media-archive", data=tar_of({**upload_good, **files}), content_type=TAR
@@ -270,8 +273,158 @@ def test_an_export_over_the_usual_body_limit_imports(
     assert sorted(other_storage.keys()) == local.files()
 
 
+def test_an_archive_that_fails_while_storing_leaves_nothing(editor: Client, stored: Stored) -> None:
+    # The second picture is too tall for WebP renditions: nothing of the first stays either.
+    fine = clean(images.picture(50, 40, "PNG"), Limits()).data
+    tall = clean(images.picture(1000, 20000, "PNG"), Limits()).data
+    response = editor.post(
+        "/v1/admin/media-archive",
+        data=tar_of({**named(fine, "png"), **named(tall, "png")}),
+        content_type=TAR,
+    )
+    assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "nothing was stored")
+    assert stored.files() == []
+
+
+class FailingStorage(LocalStorage):
+    """Local storage whose disk fills up after a number of files."""
+
+    def __init__(self, root: Path, puts: int) -> None:
+        super().__init__(root)
+        self.puts = puts
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        if self.puts == 0:
+            raise OSError(28, "No space left on device")
+        self.puts -= 1
+        super().put(key, data, content_type)
+
+
+def test_a_storage_failure_removes_what_the_archive_stored(app: Flask, tmp_path: Path) -> None:
+    storage = FailingStorage(tmp_path / "full", puts=5)
+    limits = app.extensions["media"]["limits"]
+    pictures = {
+        **named(clean(images.picture(50, 40, "PNG"), limits).data, "png"),
+        **named(clean(images.picture(60, 40, "PNG", colour=(1, 2, 3)), limits).data, "png"),
+    }
+    with pytest.raises(OSError, match="No space"):
+        import_files(storage, pictures, limits)
+    assert storage.keys() == []
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _riff(*chunks: tuple[bytes, bytes]) -> bytes:
+    body = b"WEBP" + b"".join(
+        kind + struct.pack("<I", len(data)) + data + b"\0" * (len(data) & 1)
+        for kind, data in chunks
+    )
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def _webp_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
+    found, at = [], 12
+    while at < len(data):
+        size = struct.unpack("<I", data[at + 4 : at + 8])[0]
+        found.append((data[at : at + 4], data[at + 8 : at + 8 + size]))
+        at += 8 + size + (size & 1)
+    return found
+
+
+def _not_as_stored() -> dict[str, bytes]:
+    jpeg = images.picture(50, 40, "JPEG")
+    png = images.picture(51, 40, "PNG")
+    webp = images.picture(52, 40, "WEBP")
+    secret = images.SECRET.encode()
+    (vp8,) = _webp_chunks(webp)
+    vp8x = struct.pack("<I", 0x08) + (51).to_bytes(3, "little") + (39).to_bytes(3, "little")
+    return {
+        "jpeg-trailer": jpeg + b"<html><script>alert(1)</script></html>PK\x03\x04",
+        "jpeg-photoshop": jpeg[:2]
+        + b"\xff\xed"
+        + struct.pack(">H", 2 + 14 + len(secret))
+        + b"Photoshop 3.0\x00"
+        + secret
+        + jpeg[2:],
+        "jpeg-app1": jpeg[:2]
+        + b"\xff\xe1"
+        + struct.pack(">H", 2 + len(secret))
+        + secret
+        + jpeg[2:],
+        "jpeg-comment": jpeg[:2]
+        + b"\xff\xfe"
+        + struct.pack(">H", 2 + len(secret))
+        + secret
+        + jpeg[2:],
+        "png-private-chunk": png[:33] + _chunk(b"prVt", secret) + png[33:],
+        "png-after-iend": png + secret,
+        "webp-trailer": webp + secret,
+        "webp-exif-chunk": _riff((b"VP8X", vp8x), vp8, (b"EXIF", secret)),
+    }
+
+
+@pytest.mark.parametrize("case", list(_not_as_stored()))
+def test_a_member_must_be_laid_out_as_the_service_stores_pictures(
+    editor: Client, local: Stored, case: str
+) -> None:
+    data = _not_as_stored()[case]
+    extension = {"jpeg": "jpg", "png": "png", "webp": "webp"}[case.split("-")[0]]
+    files = named(data, extension)
+    response = editor.post("/v1/admin/media-archive", data=tar_of(files), content_type=TAR)
+    body = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "nothing was stored")
+    assert set(body["errors"]) == set(files)
+    assert "cleaned original" in str(body["errors"])
+    assert local.files() == []
+
+
+def test_what_the_service_stores_is_taken_back(app: Flask, tmp_path: Path) -> None:
+    """Each kind of cleaned original an upload keeps passes the archive's checks."""
+    limits = app.extensions["media"]["limits"]
+    kinds = [
+        images.picture(300, 200, "JPEG"),
+        images.picture(300, 200, "PNG"),
+        images.picture(300, 200, "PNG", mode="RGBA", colour=(1, 2, 3, 128)),
+        images.picture(300, 200, "WEBP"),
+        images.picture(300, 200, "WEBP", mode="RGBA", colour=(1, 2, 3, 128)),
+    ]
+    pictures: dict[str, bytes] = {}
+    for kind in kinds:
+        cleaned = clean(kind, limits)
+        pictures.update(named(cleaned.data, EXTENSIONS[cleaned.format]))
+    result = import_files(LocalStorage(tmp_path / "kinds"), pictures, limits)
+    assert len(result.stored) == len(kinds)
+
+
 def test_too_many_members_is_413(editor: Client, local: Stored) -> None:
     files = {f"note-{index}.txt": b"x" for index in range(MAX_MEMBERS + 1)}
     response = editor.post("/v1/admin/media-archive", data=tar_of(files), content_type=TAR)
     assert_problem(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(MAX_MEMBERS))
+    assert local.files() == []
+
+
+def test_too_many_pixels_in_all_is_413_before_decoding(
+    editor: Client, local: Stored, app: Flask
+) -> None:
+    limits = app.extensions["media"]["limits"]
+    # Headers that claim nearly the most pixels a picture may have, over the archive's total.
+    side = int(limits.max_pixels**0.5)
+    count = MAX_PIXELS_FACTOR + 1
+    files: dict[str, bytes] = {}
+    for index in range(count):
+        files.update(named(images.bomb_png(side - index, side), "png"))
+    response = editor.post("/v1/admin/media-archive", data=tar_of(files), content_type=TAR)
+    assert_problem(response, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "pixels")
+    assert local.files() == []
+
+
+def test_an_mpo_member_is_422(editor: Client, local: Stored) -> None:
+    out = io.BytesIO()
+    second = Image.new("RGB", (85, 60), (9, 9, 9))
+    Image.new("RGB", (85, 60), (1, 2, 3)).save(out, "MPO", save_all=True, append_images=[second])
+    files = named(out.getvalue(), "jpg")
+    response = editor.post("/v1/admin/media-archive", data=tar_of(files), content_type=TAR)
+    body = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "nothing was stored")
+    assert set(body["errors"]) == set(files)
     assert local.files() == []
