@@ -20,7 +20,7 @@ from http import HTTPStatus
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from service.errors import InvalidInput, ServiceError
+from service.errors import Conflict, InvalidInput, ServiceError
 from service.media import files, images
 from service.media.models import MediaAsset
 from service.media.storage import Storage
@@ -42,15 +42,29 @@ def export_archive(session: Session, storage: Storage) -> bytes:
     """A tar of the originals of every asset, in sha256 order, with fixed times and owners."""
     out = io.BytesIO()
     shas = sorted(set(session.scalars(sa.select(MediaAsset.sha256))))
+    missing: list[str] = []
     with tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for sha256 in shas:
             found = files.find_original(storage, sha256)
             if found is None:
+                missing.append(sha256)
                 continue
             name, data = found
             member = tarfile.TarInfo(f"{sha256}.{name.rsplit('.', 1)[1]}")
             member.size, member.mtime, member.mode = len(data), 0, 0o644
             tar.addfile(member, io.BytesIO(data))
+    if missing:
+        slugs = session.scalars(
+            sa.select(MediaAsset.slug)
+            .where(MediaAsset.sha256.in_(missing))
+            .order_by(MediaAsset.slug)
+            .limit(MAX_PROBLEMS)
+        )
+        raise Conflict(
+            f"{len(missing)} picture(s) have no stored original, so the archive would be "
+            f"incomplete: {', '.join(missing[:MAX_PROBLEMS])} (assets {', '.join(slugs)}). "
+            "Upload those pictures again, or delete their assets, then export."
+        )
     return out.getvalue()
 
 

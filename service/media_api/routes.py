@@ -163,12 +163,14 @@ def admin_blueprint() -> AdminBlueprint:
             }
         },
     )
+    @blp.alt_response(409, response="CONFLICT")
     def export_archive() -> Response:
         """Export the originals of every picture as a tar
 
         One member per stored picture, named `<sha256>.<ext>`: with the bundle of
         GET /v1/admin/export, everything another instance needs. Import this archive there
-        first, then the bundle.
+        first, then the bundle. An asset whose original is missing from storage is a 409
+        naming it, never an archive without it.
         """
         data = archive.export_archive(db.session(), storage())
         return Response(

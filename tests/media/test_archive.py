@@ -428,3 +428,14 @@ def test_an_mpo_member_is_422(editor: Client, local: Stored) -> None:
     body = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "nothing was stored")
     assert set(body["errors"]) == set(files)
     assert local.files() == []
+
+
+def test_an_export_with_a_missing_original_is_409_naming_it(
+    upload: Upload, editor: Client, local: Stored
+) -> None:
+    created = upload(images.picture(120, 80, "JPEG"), slug="lost")
+    sha256 = created.json["item"]["sha256"]
+    local.remove(f"{sha256}/original.jpg")
+    response = editor.get("/v1/admin/media-archive")
+    body = assert_problem(response, HTTPStatus.CONFLICT, sha256)
+    assert "lost" in body["detail"]
