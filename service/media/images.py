@@ -191,3 +191,27 @@ def pixels_of(original: bytes) -> Image.Image:
 def format_of(data: bytes) -> str:
     """Pillow's name for the format of stored bytes ("JPEG", "PNG", "WEBP")."""
     return str(Image.open(io.BytesIO(data), formats=list(FORMATS)).format)
+
+
+def size_of(data: bytes, limits: Limits) -> tuple[int, int]:
+    """Width and height as the header says, within the limits; nothing is decoded."""
+    width, height = _open(data, limits).size
+    return width, height
+
+
+def described(data: bytes, limits: Limits) -> Cleaned:
+    """A stored original as it is (its bytes kept), decoded once within the limits to say
+    what it is: the same facts as `clean` gives for the upload it was made from."""
+    opened = _open(data, limits)
+    fmt = FORMATS.get(str(opened.format))
+    if fmt is None:
+        raise UnsupportedImage(f"The file is {opened.format}, not a JPEG, PNG or WebP picture.")
+    decoded = _decode(opened)
+    return Cleaned(
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=fmt,
+        width=decoded.width,
+        height=decoded.height,
+        transparent=_has_alpha(decoded),
+    )

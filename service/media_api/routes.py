@@ -163,12 +163,14 @@ def admin_blueprint() -> AdminBlueprint:
             }
         },
     )
+    @blp.alt_response(409, response="CONFLICT")
     def export_archive() -> Response:
         """Export the originals of every picture as a tar
 
         One member per stored picture, named `<sha256>.<ext>`: with the bundle of
         GET /v1/admin/export, everything another instance needs. Import this archive there
-        first, then the bundle.
+        first, then the bundle. An asset whose original is missing from storage is a 409
+        naming it, never an archive without it.
         """
         data = archive.export_archive(db.session(), storage())
         return Response(
@@ -187,11 +189,18 @@ def admin_blueprint() -> AdminBlueprint:
     def import_archive() -> dict[str, object]:
         """Import a tar of originals: all or nothing
 
-        Each member must be named by the sha256 of its bytes and be a clean JPEG, PNG or
-        WebP within the upload limits; every problem is listed and nothing is stored unless
-        there is none. Pictures already stored are left as they are. Bundles that name these
+        Each member must be named by the sha256 of its bytes and be a cleaned original as
+        an upload stores it (a JPEG, PNG or WebP with no metadata and nothing after the
+        picture) within the upload limits; every problem is listed (422) and nothing is
+        stored unless there is none. The body may be up to MAX_IMPORT_LENGTH bytes; past
+        1000 members, or 5 x MEDIA_MAX_PIXELS pixels in all, it is a 413: send several
+        archives. Pictures already stored are left as they are. Bundles that name these
         pictures can be imported after it.
         """
+        settings: Settings = current_app.config["SETTINGS"]
+        request.max_content_length = max(
+            settings.max_import_length, current_app.config["MAX_CONTENT_LENGTH"] or 0
+        )
         if request.mimetype != "application/x-tar":
             raise UnsupportedBody("Send the archive as application/x-tar.")
         return archive.import_archive(storage(), request.get_data(), limits()).summary()
