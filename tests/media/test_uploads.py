@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -247,6 +248,41 @@ def test_a_side_of_16383_pixels_is_taken(upload: Upload, local: Stored) -> None:
     assert response.status_code == HTTPStatus.CREATED, response.get_data(as_text=True)
 
 
+def test_an_upload_that_fails_after_storing_removes_every_file(
+    upload: Upload, stored: Stored, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.errors import InvalidInput
+    from service.media import images as media_images
+
+    real = media_images.render
+
+    def failing(pixels: Any, rendition: media_images.Rendition) -> bytes:
+        if rendition.width == 1280:
+            raise InvalidInput("The 1280 px rendition cannot be made.")
+        return real(pixels, rendition)
+
+    monkeypatch.setattr(media_images, "render", failing)
+    before = assets(session)
+    response = upload(images.picture(2000, 1000, "JPEG"))
+    assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "1280")
+    assert stored.files() == [] and assets(session) == before
+
+
+def test_a_create_that_fails_removes_the_stored_files(
+    upload: Upload, local: Stored, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.admin import items
+    from service.errors import InvalidInput
+
+    def refused(*_args: Any, **_kwargs: Any) -> Any:
+        raise InvalidInput("Refused.")
+
+    monkeypatch.setattr(items, "create_item", refused)
+    before = assets(session)
+    assert_problem(upload(images.picture(700, 500, "JPEG")), HTTPStatus.UNPROCESSABLE_ENTITY)
+    assert local.files() == [] and assets(session) == before
+
+
 def _mpo(width: int, height: int) -> bytes:
     out = io.BytesIO()
     first, second = Image.new("RGB", (width, height), (10, 200, 10)), Image.new("RGB", (8, 8))
@@ -333,6 +369,83 @@ def test_a_palette_png_is_transparent_only_where_a_pixel_is(
     kept = local.storage.get(f"{item['sha256']}/original.png")
     assert kept is not None
     assert images.open_image(kept).mode == ("RGBA" if transparent else "RGB")
+
+
+def _form(*parts: tuple[bytes, bytes]) -> tuple[bytes, str]:
+    body = b""
+    for headers, content in parts:
+        body += b"--XyZ\r\n" + headers + b"\r\n\r\n" + content + b"\r\n"
+    return body + b"--XyZ--\r\n", "multipart/form-data; boundary=XyZ"
+
+
+def _file_part(data: bytes) -> tuple[bytes, bytes]:
+    disposition = b'Content-Disposition: form-data; name="file"; filename="p.jpg"'
+    return disposition + b"\r\nContent-Type: image/jpeg", data
+
+
+def _field(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    return b'Content-Disposition: form-data; name="' + name + b'"', value
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (b"alt", b"a\x00b"),
+        (b"slug", b"x\x00y"),
+        (b"caption", b"caf\xe9"),
+        (b"attribution", b"\xff\xfe"),
+    ],
+    ids=["nul-alt", "nul-slug", "latin-1", "not-utf-8"],
+)
+def test_form_fields_are_strict_utf_8_without_nul_and_store_nothing(
+    editor: Client, local: Stored, session: Session, name: bytes, value: bytes
+) -> None:
+    before = assets(session)
+    body, content_type = _form(_file_part(images.picture(64, 45, "JPEG")), _field(name, value))
+    response = editor.post("/v1/admin/media-uploads", data=body, content_type=content_type)
+    problem = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY)
+    assert set(problem["errors"]) == {f"form.{name.decode()}"}
+    assert local.files() == [] and assets(session) == before
+
+
+def test_two_files_are_422(editor: Client, local: Stored, session: Session) -> None:
+    before = assets(session)
+    body, content_type = _form(
+        _file_part(images.picture(64, 45, "JPEG")), _file_part(images.picture(65, 45, "JPEG"))
+    )
+    response = editor.post("/v1/admin/media-uploads", data=body, content_type=content_type)
+    problem = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "one")
+    assert set(problem["errors"]) == {"form.file"}
+    assert local.files() == [] and assets(session) == before
+
+
+def test_an_empty_file_is_422(upload: Upload, local: Stored) -> None:
+    problem = assert_problem(upload(b""), HTTPStatus.UNPROCESSABLE_ENTITY, "empty")
+    assert set(problem["errors"]) == {"form.file"}
+    assert local.files() == []
+
+
+def test_an_upload_retried_after_a_lost_race_is_created(
+    upload: Upload, local: Stored, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.admin import items
+
+    real = items.create_item
+    calls: list[int] = []
+
+    def lost_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise sa.exc.IntegrityError("INSERT", {}, Exception("a lost race"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(items, "create_item", lost_once)
+    before = assets(session)
+    response = upload(images.picture(71, 52, "JPEG"), alt="Retried")
+    assert response.status_code == HTTPStatus.CREATED, response.get_data(as_text=True)
+    assert len(calls) == 2 and assets(session) == before + 1
+    assert response.json["item"]["alt"] == "Retried"
+    assert len(local.files()) == 3  # 71 px wide: its original and 71w in WebP and JPEG
 
 
 def test_past_pillows_own_pixel_limit_is_413_too(monkeypatch: pytest.MonkeyPatch) -> None:
