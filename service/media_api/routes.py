@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import marshmallow as ma
+import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, request, url_for
 
 from service import bodies, db
@@ -19,6 +20,7 @@ from service.api import Api, Blueprint
 from service.config import Settings
 from service.errors import InvalidInput, NotFound, ServiceError, flatten_errors
 from service.media import files, images
+from service.media.models import MediaAsset
 from service.media.schemas import LICENCES, MediaUploadSchema
 from service.media.storage import Storage, storage_for
 from service.media_api import archive, uploads
@@ -279,6 +281,7 @@ def files_blueprint() -> Blueprint:
         """
         if not SHA256.match(sha256) or not NAME.match(name):
             raise NotFound(f"No picture file is named {sha256}/{name}.")
+        _check_name(sha256, name)
         etag = '"' + hashlib.sha256(f"{sha256}/{name}".encode()).hexdigest()[:32] + '"'
         headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
         if etag in request.if_none_match or request.if_none_match.contains(etag.strip('"')):
@@ -287,6 +290,28 @@ def files_blueprint() -> Blueprint:
         return Response(data, mimetype=mime, headers=headers)
 
     return blp
+
+
+def _check_name(sha256: str, name: str) -> None:
+    """404 unless an asset shows the picture and it has a file of that name: told from the
+    asset's row, before any file is read or decoded."""
+    found = (
+        db.session()
+        .execute(
+            sa.select(
+                MediaAsset.width, MediaAsset.height, MediaAsset.format, MediaAsset.transparent
+            )
+            .where(MediaAsset.sha256 == sha256)
+            .order_by(MediaAsset.id)
+            .limit(1)
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"No stored picture has the sha256 {sha256!r}.")
+    names = sorted(r.name for r in images.renditions(*found))
+    if name not in names:
+        raise NotFound(f"The picture {sha256} has no file {name!r}; it has {', '.join(names)}.")
 
 
 def init_app(app: Flask, api: Api, settings: Settings, database: db.Database) -> None:
