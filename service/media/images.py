@@ -5,8 +5,8 @@ finds in its bytes, never its name or Content-Type: JPEG, PNG and WebP are taken
 else (SVG included: it can carry scripts) is refused. The pixel count is read from the header
 before anything is decoded, so that a small file claiming 60000 x 60000 pixels (a
 decompression bomb) is refused at once. The picture is then decoded once, turned the way its
-EXIF orientation says, and re-encoded: EXIF (GPS included), XMP, ICC-less comments and PNG
-text chunks do not survive. Its identity is the sha256 of those cleaned bytes.
+EXIF orientation says, and re-encoded: EXIF (GPS included), XMP, ICC profiles, comments and
+PNG text chunks do not survive. Its identity is the sha256 of those cleaned bytes.
 """
 
 from __future__ import annotations
@@ -23,10 +23,15 @@ from service.errors import InvalidInput, ServiceError
 
 # Pillow's format name -> ours (file extension, and what the API calls it).
 FORMATS = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp"}
+# What Pillow may say it opened: a multi-picture JPEG (cameras, phones) is taken as a JPEG of
+# its first picture.
+OPENED = {**FORMATS, "MPO": "jpeg"}
 MIME = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 EXTENSIONS = {"jpeg": "jpg", "png": "png", "webp": "webp"}
 # Widths of the renditions; a narrower picture gets those below its width and its own.
 WIDTHS = (320, 640, 1280)
+# The longest side WebP can hold: every picture gets WebP renditions, so none may be longer.
+MAX_SIDE = 16383
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 
@@ -101,6 +106,11 @@ def _open(data: bytes, limits: Limits) -> Image.Image:
             f"The picture is {width} x {height} pixels; the limit is {limits.max_pixels} "
             "pixels (MEDIA_MAX_PIXELS)."
         )
+    if max(width, height) > MAX_SIDE:
+        raise InvalidInput(
+            f"The picture is {width} x {height} pixels; no side may be longer than "
+            f"{MAX_SIDE} pixels (the most a WebP rendition can have)."
+        )
     return image
 
 
@@ -114,20 +124,27 @@ def _decode(image: Image.Image) -> Image.Image:
         raise InvalidInput(f"The picture is damaged and cannot be read: {error}.") from None
 
 
-def _has_alpha(image: Image.Image) -> bool:
-    if image.mode in ("RGBA", "LA", "PA"):
-        low, _high = image.getchannel("A").getextrema()
-        return bool(isinstance(low, int | float) and low < 255)
-    return image.mode == "P" and "transparency" in image.info
-
-
-def _normalised(image: Image.Image, transparent: bool) -> Image.Image:
-    mode = "RGBA" if transparent else "RGB"
-    return image if image.mode == mode else image.convert(mode)
+def _pixels(image: Image.Image) -> tuple[Image.Image, bool]:
+    """A new RGB picture, or RGBA when at least one pixel is not opaque once converted (a
+    palette's transparent index that no pixel uses is opaque), and whether it is RGBA. It
+    carries no metadata (comments, ICC profile, EXIF...), so that none is saved with it."""
+    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        low, _high = rgba.getchannel("A").getextrema()
+        if isinstance(low, int | float) and low < 255:
+            rgba.info = {}
+            return rgba, True
+        plain = rgba.convert("RGB")
+    else:
+        plain = image.convert("RGB")
+    plain.info = {}
+    return plain, False
 
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
     out = io.BytesIO()
+    # Pillow saves what the picture's info holds (a JPEG comment, an ICC profile...).
+    image.info = {}
     if fmt == "jpeg":
         image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     elif fmt == "png":
@@ -140,10 +157,8 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
 def clean(data: bytes, limits: Limits) -> Cleaned:
     """The picture re-encoded without its metadata, turned as its EXIF orientation says."""
     opened = _open(data, limits)
-    fmt = FORMATS[str(opened.format)]
-    decoded = _decode(opened)
-    transparent = _has_alpha(decoded)
-    pixels = _normalised(decoded, transparent)
+    fmt = OPENED[str(opened.format)]
+    pixels, transparent = _pixels(_decode(opened))
     # A transparent JPEG cannot be: the original keeps its format, with alpha where it has it.
     cleaned = _encode(pixels, fmt)
     return Cleaned(
@@ -182,15 +197,21 @@ def pixels_of(original: bytes) -> Image.Image:
     """The pixels of a cleaned original, which every rendition is made from: at upload (one
     decode for them all) and again for a rendition whose stored file is missing, so that the
     rebuilt file is the same, byte for byte."""
-    image = Image.open(io.BytesIO(original), formats=list(FORMATS))
-    image.load()
-    transparent = _has_alpha(image)
-    return _normalised(image, transparent)
+    try:
+        with warnings.catch_warnings():
+            # A stored original is within MEDIA_MAX_PIXELS, which may be above Pillow's limit.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(original), formats=list(FORMATS))
+            image.load()
+    except Image.DecompressionBombError:
+        raise ImageTooLarge("The picture has too many pixels (MEDIA_MAX_PIXELS).") from None
+    return _pixels(image)[0]
 
 
 def format_of(data: bytes) -> str:
     """Pillow's name for the format of stored bytes ("JPEG", "PNG", "WEBP")."""
-    return str(Image.open(io.BytesIO(data), formats=list(FORMATS)).format)
+    found = str(Image.open(io.BytesIO(data), formats=list(FORMATS)).format)
+    return "JPEG" if found == "MPO" else found
 
 
 def size_of(data: bytes, limits: Limits) -> tuple[int, int]:
@@ -213,5 +234,5 @@ def described(data: bytes, limits: Limits) -> Cleaned:
         format=fmt,
         width=decoded.width,
         height=decoded.height,
-        transparent=_has_alpha(decoded),
+        transparent=_pixels(decoded)[1],
     )

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import marshmallow as ma
-from flask import Flask, Response, current_app, request, url_for
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, request, url_for
 
 from service import bodies, db
 from service.admin import items
@@ -19,6 +20,7 @@ from service.api import Api, Blueprint
 from service.config import Settings
 from service.errors import InvalidInput, NotFound, ServiceError, flatten_errors
 from service.media import files, images
+from service.media.models import MediaAsset
 from service.media.schemas import LICENCES, MediaUploadSchema
 from service.media.storage import Storage, storage_for
 from service.media_api import archive, uploads
@@ -77,7 +79,19 @@ ARCHIVE_BODY = {
 }
 
 
+# Nothing a text column can store: NUL, and U+FFFD, which is what a byte that is not UTF-8
+# was decoded as.
+UNSTORABLE = re.compile("[\x00\ufffd\ud800-\udfff]")
+UPLOAD_KEY = "media_upload"
+
+
 def _upload_fields() -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    for name, value in request.form.items(multi=True):
+        if UNSTORABLE.search(value):
+            errors[f"form.{name}"] = ["Must be UTF-8 text without NUL characters."]
+    if errors:
+        raise InvalidInput("Some form fields are not valid.", errors=errors)
     try:
         loaded: dict[str, Any] = MediaUploadSchema().load(
             {k: v for k, v in request.form.items() if v != ""}
@@ -86,6 +100,36 @@ def _upload_fields() -> dict[str, Any]:
         errors = {f"form.{path}": m for path, m in flatten_errors(error.messages).items()}
         raise InvalidInput("Some form fields are not valid.", errors=errors) from None
     return loaded
+
+
+def _upload_parts() -> tuple[bytes, dict[str, Any]]:
+    """The picture's bytes and the form's fields, read once: a write retried after a lost race
+    runs the view again, and by then the file parts are closed."""
+    found: tuple[bytes, dict[str, Any]] | None = g.get(UPLOAD_KEY)
+    if found is not None:
+        return found
+    try:
+        parts = request.files.getlist("file")
+        if not parts:
+            raise InvalidInput(
+                "Send the picture under the field `file`.", errors={"form.file": ["Missing."]}
+            )
+        if len(parts) > 1:
+            raise InvalidInput(
+                "Send one picture per upload.",
+                errors={"form.file": [f"Sent {len(parts)} times; send one file."]},
+            )
+        fields = _upload_fields()
+        data = parts[0].read(limits().max_bytes + 1)
+    finally:
+        # A large part is spooled to a temporary file: let it go now.
+        for _name, part in request.files.items(multi=True):
+            part.close()
+    if not data:
+        raise InvalidInput("The file is empty.", errors={"form.file": ["Empty."]})
+    found = (data, fields)
+    setattr(g, UPLOAD_KEY, found)
+    return found
 
 
 def admin_blueprint() -> AdminBlueprint:
@@ -116,12 +160,14 @@ def admin_blueprint() -> AdminBlueprint:
 
         `multipart/form-data` with the picture under `file` and, optionally, what is said
         about it. Its type is read from its bytes: JPEG, PNG and WebP are taken (415 for
-        anything else, SVG included; 422 for a damaged file). Past MEDIA_MAX_BYTES bytes or
-        MEDIA_MAX_PIXELS pixels it is a 413. It is stored turned upright and without its
-        metadata (EXIF with GPS, XMP, text chunks), with renditions 320, 640 and 1280 px
-        wide in WebP and JPEG (PNG when it has transparency). The new asset is a draft: give
-        it `alt` text and a review, then publish it. The same picture uploaded again answers
-        200 with the asset that has it.
+        anything else, SVG included; 422 for a damaged or empty file, or a side longer than
+        16383 px, the most WebP can hold). A multi-picture JPEG is taken as its first
+        picture. Past MEDIA_MAX_BYTES bytes or MEDIA_MAX_PIXELS pixels it is a 413. It is
+        stored turned upright and without its metadata (EXIF with GPS, XMP, ICC profiles,
+        comments, text chunks), with renditions 320, 640 and 1280 px wide in WebP and JPEG
+        (PNG when it has transparency). The new asset is a draft: give it `alt` text and a
+        review, then publish it. The same picture uploaded again answers 200 with the asset
+        that has it.
         """
         settings: Settings = current_app.config["SETTINGS"]
         request.max_content_length = max(
@@ -131,18 +177,7 @@ def admin_blueprint() -> AdminBlueprint:
             raise UnsupportedBody(
                 "Send the picture as multipart/form-data, under the field `file`."
             )
-        upload = request.files.get("file")
-        if upload is None:
-            raise InvalidInput(
-                "Send the picture under the field `file`.", errors={"form.file": ["Missing."]}
-            )
-        try:
-            fields = _upload_fields()
-            data = upload.read(limits().max_bytes + 1)
-        finally:
-            # A large part is spooled to a temporary file: let it go now.
-            for part in request.files.values():
-                part.close()
+        data, fields = _upload_parts()
         session = db.session()
         row, created = uploads.upload(session, storage(), data, fields, current_actor(), limits())
         session.commit()
@@ -255,6 +290,7 @@ def files_blueprint() -> Blueprint:
         """
         if not SHA256.match(sha256) or not NAME.match(name):
             raise NotFound(f"No picture file is named {sha256}/{name}.")
+        _check_name(sha256, name)
         etag = '"' + hashlib.sha256(f"{sha256}/{name}".encode()).hexdigest()[:32] + '"'
         headers = {"ETag": etag, "Cache-Control": IMMUTABLE}
         if etag in request.if_none_match or request.if_none_match.contains(etag.strip('"')):
@@ -263,6 +299,28 @@ def files_blueprint() -> Blueprint:
         return Response(data, mimetype=mime, headers=headers)
 
     return blp
+
+
+def _check_name(sha256: str, name: str) -> None:
+    """404 unless an asset shows the picture and it has a file of that name: told from the
+    asset's row, before any file is read or decoded."""
+    found = (
+        db.session()
+        .execute(
+            sa.select(
+                MediaAsset.width, MediaAsset.height, MediaAsset.format, MediaAsset.transparent
+            )
+            .where(MediaAsset.sha256 == sha256)
+            .order_by(MediaAsset.id)
+            .limit(1)
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"No stored picture has the sha256 {sha256!r}.")
+    names = sorted(r.name for r in images.renditions(*found))
+    if name not in names:
+        raise NotFound(f"The picture {sha256} has no file {name!r}; it has {', '.join(names)}.")
 
 
 def init_app(app: Flask, api: Api, settings: Settings, database: db.Database) -> None:

@@ -8,6 +8,7 @@ again unless another asset shows the same picture.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from service.media.models import MediaAsset
 from service.media.storage import Storage
 
 MEDIA = BY_NAME["media"]
+log = logging.getLogger(__name__)
 
 
 def upload(
@@ -59,19 +61,32 @@ def upload(
         "byte_size": len(cleaned.data),
         "transparent": cleaned.transparent,
     }
-    files.store(storage, cleaned)
+    # Files already there (an imported archive) stay if this upload fails.
+    stored_before = any(
+        storage.exists(files.key(cleaned.sha256, f"original.{extension}"))
+        for extension in images.EXTENSIONS.values()
+    )
     try:
+        files.store(storage, cleaned)
         row = items.create_item(session, MEDIA, raw, actor)
     except BaseException:
-        if storage_unused(session, cleaned.sha256):
-            storage.delete_prefix(f"{cleaned.sha256}/")
+        if not stored_before:
+            remove_unless_shown(session, storage, cleaned.sha256)
         raise
     return row, True
 
 
-def storage_unused(session: Session, sha256: str) -> bool:
+def remove_unless_shown(session: Session, storage: Storage, sha256: str) -> None:
+    """Remove the files of `sha256` after a failed write, unless a committed asset shows them.
+
+    The failed write is rolled back first: on PostgreSQL a failed statement leaves the
+    transaction unable to answer anything else.
+    """
     try:
-        found = session.scalar(sa.select(MediaAsset.id).where(MediaAsset.sha256 == sha256))
+        session.rollback()
+        shown = session.scalar(sa.select(MediaAsset.id).where(MediaAsset.sha256 == sha256))
     except sa.exc.SQLAlchemyError:
-        return False
-    return found is None
+        log.warning("kept the files of %s: could not tell whether an asset shows them", sha256)
+        return
+    if shown is None:
+        storage.delete_prefix(f"{sha256}/")

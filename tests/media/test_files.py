@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
+import pytest
+
+from service.media import files
+from service.media import images as media_images
 from tests.helpers import assert_problem
 from tests.media import images
 from tests.media.conftest import Publish, Stored, Upload
@@ -110,3 +115,39 @@ def test_a_draft_asset_is_not_public(upload: Upload, local: Stored, client: Clie
     assert_problem(client.get("/v1/media/draft-picture"), HTTPStatus.NOT_FOUND)
     listed = client.get("/v1/media?page_size=100").json["items"]
     assert "draft-picture" not in {item["slug"] for item in listed}
+
+
+def test_a_name_the_picture_does_not_have_is_404_without_reading_its_original(
+    upload: Upload, local: Stored, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    png = upload(images.picture(700, 500, "PNG")).json["item"]["sha256"]
+    jpeg = upload(images.picture(2000, 1000, "JPEG")).json["item"]["sha256"]
+
+    def never(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the original was read")
+
+    monkeypatch.setattr(files, "find_original", never)
+    monkeypatch.setattr(media_images, "pixels_of", never)
+    for sha, name in (
+        (png, "1w.webp"),
+        (png, "2w.png"),
+        (png, "original.jpg"),
+        (png, "700w.png"),
+        (png, "1280w.webp"),
+        (jpeg, "999999w.jpg"),
+        (jpeg, "2000w.webp"),
+        (jpeg, "1280w.png"),
+        ("0" * 64, "320w.webp"),
+    ):
+        assert_problem(client.get(f"/v1/media/files/{sha}/{name}"), HTTPStatus.NOT_FOUND, name)
+
+
+def test_if_none_match_star_is_304_only_for_a_file_that_is(
+    upload: Upload, local: Stored, client: Client
+) -> None:
+    sha = upload(images.picture(700, 500, "PNG")).json["item"]["sha256"]
+    star = {"If-None-Match": "*"}
+    kept = client.get(f"/v1/media/files/{sha}/640w.webp", headers=star)
+    assert kept.status_code == HTTPStatus.NOT_MODIFIED
+    for path in (f"{'0' * 64}/640w.webp", f"{sha}/1w.webp", f"{sha}/original.jpg"):
+        assert_problem(client.get(f"/v1/media/files/{path}", headers=star), HTTPStatus.NOT_FOUND)

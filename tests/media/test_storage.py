@@ -7,11 +7,15 @@ from collections.abc import Iterator
 from http import HTTPStatus
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from service import create_app
 from service.config import ConfigError, Settings
 from service.db import Database
+from service.media.images import EXTENSIONS
+from service.media.models import MediaAsset
 from service.media.storage import S3Storage
 from tests.helpers import assert_problem
 from tests.media import images
@@ -91,11 +95,15 @@ def unreachable(app: Flask) -> Iterator[None]:
 
 
 def test_a_store_that_does_not_answer_is_a_503_and_stores_nothing(
-    unreachable: None, upload: Upload, client: Client, editor: Client
+    unreachable: None, upload: Upload, client: Client, editor: Client, session: Session
 ) -> None:
     refused = upload(images.picture(320, 240, "JPEG"), slug="not-stored")
     assert_problem(refused, HTTPStatus.SERVICE_UNAVAILABLE, "picture store")
     assert refused.headers["Retry-After"] == "5"
     assert editor.get("/v1/admin/media/not-stored").status_code == HTTPStatus.NOT_FOUND
-    served = client.get(f"/v1/media/files/{'a' * 64}/original.jpg")
+    # A file of a picture an asset shows (a seeded one): its name is known, the store is asked.
+    sha256, fmt = session.execute(
+        sa.select(MediaAsset.sha256, MediaAsset.format).order_by(MediaAsset.id).limit(1)
+    ).one()
+    served = client.get(f"/v1/media/files/{sha256}/original.{EXTENSIONS[fmt]}")
     assert_problem(served, HTTPStatus.SERVICE_UNAVAILABLE, "picture store")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import time
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from PIL import ExifTags
+from PIL import ExifTags, Image
 from sqlalchemy.orm import Session
 
 from service.media.images import Limits
@@ -220,3 +222,236 @@ def test_uploads_may_exceed_the_json_body_limit_up_to_media_max_bytes(
     assert_problem(
         upload(eleven_mib, "big.png"), HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "MEDIA_MAX_BYTES"
     )
+
+
+def _kept(stored: Stored) -> dict[str, bytes]:
+    found = {key: stored.storage.get(key) for key in stored.files()}
+    return {key: data for key, data in found.items() if data is not None}
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "fmt"),
+    [(1000, 20000, "JPEG"), (1, 40000, "PNG"), (16384, 1, "PNG")],
+    ids=["tall-jpeg", "one-pixel-wide-png", "wide-png"],
+)
+def test_a_side_past_webps_limit_is_422_and_stores_nothing(
+    upload: Upload, local: Stored, session: Session, width: int, height: int, fmt: str
+) -> None:
+    before = assets(session)
+    response = upload(images.picture(width, height, fmt))
+    assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "16383")
+    assert local.files() == [] and assets(session) == before
+
+
+def test_a_side_of_16383_pixels_is_taken(upload: Upload, local: Stored) -> None:
+    response = upload(images.picture(2, 16383, "PNG"))
+    assert response.status_code == HTTPStatus.CREATED, response.get_data(as_text=True)
+
+
+def test_an_upload_that_fails_after_storing_removes_every_file(
+    upload: Upload, stored: Stored, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.errors import InvalidInput
+    from service.media import images as media_images
+
+    real = media_images.render
+
+    def failing(pixels: Any, rendition: media_images.Rendition) -> bytes:
+        if rendition.width == 1280:
+            raise InvalidInput("The 1280 px rendition cannot be made.")
+        return real(pixels, rendition)
+
+    monkeypatch.setattr(media_images, "render", failing)
+    before = assets(session)
+    response = upload(images.picture(2000, 1000, "JPEG"))
+    assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "1280")
+    assert stored.files() == [] and assets(session) == before
+
+
+def test_a_create_that_fails_removes_the_stored_files(
+    upload: Upload, local: Stored, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.admin import items
+    from service.errors import InvalidInput
+
+    def refused(*_args: Any, **_kwargs: Any) -> Any:
+        raise InvalidInput("Refused.")
+
+    monkeypatch.setattr(items, "create_item", refused)
+    before = assets(session)
+    assert_problem(upload(images.picture(700, 500, "JPEG")), HTTPStatus.UNPROCESSABLE_ENTITY)
+    assert local.files() == [] and assets(session) == before
+
+
+def _mpo(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (width, height), (10, 200, 10)), Image.new("RGB", (8, 8))
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    return out.getvalue()
+
+
+def test_a_multi_picture_jpeg_is_taken_as_a_jpeg_of_its_first_picture(
+    upload: Upload, local: Stored
+) -> None:
+    data = _mpo(85, 60)
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+    response = upload(data, "camera.jpg")
+    assert response.status_code == HTTPStatus.CREATED, response.get_data(as_text=True)
+    item = response.json["item"]
+    assert (item["format"], item["width"], item["height"]) == ("jpeg", 85, 60)
+    kept = local.storage.get(f"{item['sha256']}/original.jpg")
+    assert kept is not None
+    image = images.open_image(kept)
+    assert image.format == "JPEG" and image.getpixel((40, 30)) == pytest.approx(
+        (10, 200, 10), abs=3
+    )
+
+
+def test_jpeg_comments_do_not_survive(upload: Upload, stored: Stored) -> None:
+    secret = images.SECRET.encode()
+    response = upload(images.picture(800, 600, "JPEG", comment=secret))
+    assert response.status_code == HTTPStatus.CREATED, response.get_data(as_text=True)
+    kept = _kept(stored)
+    assert len(kept) == 7
+    for key, data in kept.items():
+        assert secret not in data, key
+        assert "comment" not in images.open_image(data).info, key
+
+
+def _icc() -> bytes:
+    from PIL import ImageCms
+
+    profile: bytes = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return profile
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_icc_profiles_do_not_survive(upload: Upload, local: Stored, fmt: str) -> None:
+    response = upload(images.picture(700, 500, fmt, icc_profile=_icc()))
+    assert response.status_code == HTTPStatus.CREATED, response.get_data(as_text=True)
+    for key, data in _kept(local).items():
+        assert "icc_profile" not in images.open_image(data).info, key
+
+
+def test_an_uploaded_png_with_an_icc_profile_goes_through_the_archive(
+    upload: Upload, local: Stored, editor: Client
+) -> None:
+    response = upload(images.picture(82, 60, "PNG", icc_profile=_icc()))
+    assert response.status_code == HTTPStatus.CREATED, response.get_data(as_text=True)
+    tar = editor.get("/v1/admin/media-archive")
+    assert tar.status_code == HTTPStatus.OK
+    again = editor.post("/v1/admin/media-archive", data=tar.data, content_type="application/x-tar")
+    assert again.status_code == HTTPStatus.OK, again.get_data(as_text=True)
+    assert again.json == {"stored": 0, "unchanged": 1}
+
+
+def _palette_png(transparency: int, used: int) -> bytes:
+    image = Image.new("P", (120, 80), 0)
+    image.putpalette([10, 20, 30] * 255 + [200, 0, 0])
+    image.paste(used, (0, 0, 10, 10))
+    out = io.BytesIO()
+    image.save(out, "PNG", transparency=transparency)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("transparency", "used", "transparent"),
+    [(5, 0, False), (5, 5, True)],
+    ids=["transparent-index-unused", "transparent-index-used"],
+)
+def test_a_palette_png_is_transparent_only_where_a_pixel_is(
+    upload: Upload, local: Stored, transparency: int, used: int, transparent: bool
+) -> None:
+    response = upload(_palette_png(transparency, used), "gif-like.png")
+    assert response.status_code == HTTPStatus.CREATED, response.get_data(as_text=True)
+    item = response.json["item"]
+    assert (item["format"], item["transparent"]) == ("png", transparent)
+    kept = local.storage.get(f"{item['sha256']}/original.png")
+    assert kept is not None
+    assert images.open_image(kept).mode == ("RGBA" if transparent else "RGB")
+
+
+def _form(*parts: tuple[bytes, bytes]) -> tuple[bytes, str]:
+    body = b""
+    for headers, content in parts:
+        body += b"--XyZ\r\n" + headers + b"\r\n\r\n" + content + b"\r\n"
+    return body + b"--XyZ--\r\n", "multipart/form-data; boundary=XyZ"
+
+
+def _file_part(data: bytes) -> tuple[bytes, bytes]:
+    disposition = b'Content-Disposition: form-data; name="file"; filename="p.jpg"'
+    return disposition + b"\r\nContent-Type: image/jpeg", data
+
+
+def _field(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    return b'Content-Disposition: form-data; name="' + name + b'"', value
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (b"alt", b"a\x00b"),
+        (b"slug", b"x\x00y"),
+        (b"caption", b"caf\xe9"),
+        (b"attribution", b"\xff\xfe"),
+    ],
+    ids=["nul-alt", "nul-slug", "latin-1", "not-utf-8"],
+)
+def test_form_fields_are_strict_utf_8_without_nul_and_store_nothing(
+    editor: Client, local: Stored, session: Session, name: bytes, value: bytes
+) -> None:
+    before = assets(session)
+    body, content_type = _form(_file_part(images.picture(64, 45, "JPEG")), _field(name, value))
+    response = editor.post("/v1/admin/media-uploads", data=body, content_type=content_type)
+    problem = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY)
+    assert set(problem["errors"]) == {f"form.{name.decode()}"}
+    assert local.files() == [] and assets(session) == before
+
+
+def test_two_files_are_422(editor: Client, local: Stored, session: Session) -> None:
+    before = assets(session)
+    body, content_type = _form(
+        _file_part(images.picture(64, 45, "JPEG")), _file_part(images.picture(65, 45, "JPEG"))
+    )
+    response = editor.post("/v1/admin/media-uploads", data=body, content_type=content_type)
+    problem = assert_problem(response, HTTPStatus.UNPROCESSABLE_ENTITY, "one")
+    assert set(problem["errors"]) == {"form.file"}
+    assert local.files() == [] and assets(session) == before
+
+
+def test_an_empty_file_is_422(upload: Upload, local: Stored) -> None:
+    problem = assert_problem(upload(b""), HTTPStatus.UNPROCESSABLE_ENTITY, "empty")
+    assert set(problem["errors"]) == {"form.file"}
+    assert local.files() == []
+
+
+def test_an_upload_retried_after_a_lost_race_is_created(
+    upload: Upload, local: Stored, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.admin import items
+
+    real = items.create_item
+    calls: list[int] = []
+
+    def lost_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise sa.exc.IntegrityError("INSERT", {}, Exception("a lost race"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(items, "create_item", lost_once)
+    before = assets(session)
+    response = upload(images.picture(71, 52, "JPEG"), alt="Retried")
+    assert response.status_code == HTTPStatus.CREATED, response.get_data(as_text=True)
+    assert len(calls) == 2 and assets(session) == before + 1
+    assert response.json["item"]["alt"] == "Retried"
+    assert len(local.files()) == 3  # 71 px wide: its original and 71w in WebP and JPEG
+
+
+def test_past_pillows_own_pixel_limit_is_413_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.media import images as media_images
+
+    data = images.picture(100, 100, "PNG")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)
+    with pytest.raises(media_images.ImageTooLarge):
+        media_images.pixels_of(data)
