@@ -83,9 +83,9 @@ def _facts(storage: Storage, sha256: str) -> dict[str, Any] | None:
     found = find_original(storage, sha256)
     if found is None:
         return None
-    pixels = images.pixels_of(found[1])
+    pixels, fmt = images.stored_original(found[1])
     return {
-        "format": images.FORMATS[images.format_of(found[1])],
+        "format": fmt,
         "width": pixels.width,
         "height": pixels.height,
         "byte_size": len(found[1]),
@@ -131,8 +131,7 @@ def rendition_file(storage: Storage, sha256: str, name: str) -> tuple[bytes, str
     found = find_original(storage, sha256)
     if found is None:
         raise NotFound(f"No stored picture has the sha256 {sha256!r}.")
-    pixels = images.pixels_of(found[1])
-    fmt = images.FORMATS[images.format_of(found[1])]
+    pixels, fmt = images.stored_original(found[1])
     wanted = {
         r.name: r
         for r in images.renditions(pixels.width, pixels.height, fmt, pixels.mode == "RGBA")

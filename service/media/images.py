@@ -74,13 +74,6 @@ class Rendition:
         return MIME[self.format]
 
 
-def open_checked(data: bytes, limits: Limits) -> Image.Image:
-    """The picture, decoded, if it is a JPEG, PNG or WebP within the limits (else an error)."""
-    image = _open(data, limits)
-    _decode(image)
-    return image
-
-
 def _open(data: bytes, limits: Limits) -> Image.Image:
     if len(data) > limits.max_bytes:
         raise ImageTooLarge(
@@ -197,6 +190,11 @@ def pixels_of(original: bytes) -> Image.Image:
     """The pixels of a cleaned original, which every rendition is made from: at upload (one
     decode for them all) and again for a rendition whose stored file is missing, so that the
     rebuilt file is the same, byte for byte."""
+    return stored_original(original)[0]
+
+
+def stored_original(original: bytes) -> tuple[Image.Image, str]:
+    """The pixels of a cleaned original (as `pixels_of`) and its format, from one decode."""
     try:
         with warnings.catch_warnings():
             # A stored original is within MEDIA_MAX_PIXELS, which may be above Pillow's limit.
@@ -205,13 +203,7 @@ def pixels_of(original: bytes) -> Image.Image:
             image.load()
     except Image.DecompressionBombError:
         raise ImageTooLarge("The picture has too many pixels (MEDIA_MAX_PIXELS).") from None
-    return _pixels(image)[0]
-
-
-def format_of(data: bytes) -> str:
-    """Pillow's name for the format of stored bytes ("JPEG", "PNG", "WEBP")."""
-    found = str(Image.open(io.BytesIO(data), formats=list(FORMATS)).format)
-    return "JPEG" if found == "MPO" else found
+    return _pixels(image)[0], OPENED[str(image.format)]
 
 
 def size_of(data: bytes, limits: Limits) -> tuple[int, int]:

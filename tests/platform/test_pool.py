@@ -49,10 +49,10 @@ def test_a_request_that_finds_no_free_connection_is_503_with_retry_after(
     assert again.status_code == HTTPStatus.OK, again.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("requests", [8])
 def test_requests_that_miss_the_rules_together_load_them_once(
-    monkeypatch: pytest.MonkeyPatch, requests: int
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    requests = 8
     loads: list[int] = []
     rules: Any = object()
 
